@@ -1,0 +1,363 @@
+//! Typed configuration: defaults < optional `raqib.toml` < `RAQIB_*` environment.
+//!
+//! Every key can be set from the environment as `RAQIB_` + its path, upper-cased, levels
+//! joined by `__` (`RAQIB_LISTEN`, `RAQIB_DATABASE_URL`, `RAQIB_MODERATION__MODE`).
+//! `raqib.example.toml` at the repository root lists every key with its default.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The whole configuration.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address and port to listen on. Port 0 picks a free port (printed at start).
+    pub listen: SocketAddr,
+    /// `sqlite://path/to/file.db` (default) or `postgres://user@host/db`.
+    #[serde(deserialize_with = "lenient_string")]
+    pub database_url: String,
+    /// The public base URL of the service, e.g. `https://comments.example.com`.
+    #[serde(deserialize_with = "lenient_option_string")]
+    pub public_url: Option<String>,
+    /// Key for keyed hashes and sealed tokens. Unset with SQLite: a key file beside the
+    /// database is created on first start. Required with PostgreSQL.
+    #[serde(deserialize_with = "lenient_option_string", skip_serializing)]
+    pub secret_key: Option<String>,
+    pub database: DatabaseConfig,
+    pub moderation: ModerationConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://raqib.db".to_string(),
+            public_url: None,
+            secret_key: None,
+            database: DatabaseConfig::default(),
+            moderation: ModerationConfig::default(),
+            http: HttpConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+/// Database tuning.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// Connections in the pool (PostgreSQL), or readers beside the single writer (SQLite).
+    pub max_connections: u32,
+    /// SQLite `synchronous`: `normal` survives a process crash, `full` a power cut.
+    pub synchronous: Synchronous,
+    /// How long SQLite waits for a lock before giving up, in milliseconds.
+    pub busy_timeout_ms: u64,
+    /// Most writes the SQLite writer commits in one transaction (group commit).
+    pub max_batch: usize,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            max_connections: 8,
+            synchronous: Synchronous::Normal,
+            busy_timeout_ms: 5_000,
+            max_batch: 256,
+        }
+    }
+}
+
+/// SQLite's durability level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    Normal,
+    Full,
+}
+
+/// How comments are published.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModerationConfig {
+    /// `pre`: nothing is public before a moderator approves it. `post`: clean comments
+    /// are published at once and held ones wait.
+    pub mode: ModerationMode,
+}
+
+/// Pre- or post-moderation (DESIGN §1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModerationMode {
+    #[default]
+    Pre,
+    Post,
+}
+
+/// Limits of the HTTP layer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// A request that takes longer is answered 503 `overloaded`.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            max_body_bytes: 64 * 1024,
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+/// Logging.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `raqib=debug,tower_http=info`.
+    /// `RUST_LOG`, when set, wins.
+    #[serde(deserialize_with = "lenient_string")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            level: "info".to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A configuration that could not be loaded; the message names the key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads defaults, then the TOML file, then the environment.
+    ///
+    /// `path` is the file named by `--config` or `RAQIB_CONFIG`: it must exist. Without
+    /// one, `raqib.toml` in the working directory is read when present.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let file: PathBuf = match path {
+            Some(path) => {
+                if !path.is_file() {
+                    return Err(ConfigError(format!(
+                        "config file {} does not exist",
+                        path.display()
+                    )));
+                }
+                path.to_path_buf()
+            }
+            None => PathBuf::from("raqib.toml"),
+        };
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Toml::file(file))
+                .merge(env_provider("RAQIB_")),
+        )
+    }
+
+    /// Extracts and checks a config from any figment (tests build their own).
+    pub fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+        let config: Config = figment.extract().map_err(|errors| {
+            let lines: Vec<String> = errors.into_iter().map(describe).collect();
+            ConfigError(format!("invalid configuration:\n  {}", lines.join("\n  ")))
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let url = self.database_url.as_str();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres:")
+            || url.starts_with("postgresql:"))
+        {
+            return Err(ConfigError(format!(
+                "invalid configuration: key `database_url` must start with sqlite:// or postgres://, got `{url}`"
+            )));
+        }
+        if self.is_postgres() && self.secret_key.is_none() {
+            return Err(ConfigError(
+                "invalid configuration: key `secret_key` (RAQIB_SECRET_KEY) is required with PostgreSQL, \
+                 so that every replica derives the same hashes"
+                    .to_string(),
+            ));
+        }
+        if let Some(key) = &self.secret_key
+            && key.len() < 32
+        {
+            return Err(ConfigError(
+                "invalid configuration: key `secret_key` must be at least 32 characters"
+                    .to_string(),
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError(
+                "invalid configuration: key `database.max_connections` must be at least 1"
+                    .to_string(),
+            ));
+        }
+        if self.database.max_batch == 0 {
+            return Err(ConfigError(
+                "invalid configuration: key `database.max_batch` must be at least 1".to_string(),
+            ));
+        }
+        if self.http.max_body_bytes < 1024 {
+            return Err(ConfigError(
+                "invalid configuration: key `http.max_body_bytes` must be at least 1024"
+                    .to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}
+
+/// The environment provider: `RAQIB_A__B` is key `a.b`. `RAQIB_CONFIG` names the
+/// file and is not itself a key.
+fn env_provider(prefix: &str) -> Env {
+    Env::prefixed(prefix).split("__").ignore(&["config"])
+}
+
+/// One figment error as "key `a.b`: what is wrong (from where)".
+fn describe(error: figment::Error) -> String {
+    let key = if error.path.is_empty() {
+        "(top level)".to_string()
+    } else {
+        error.path.join(".")
+    };
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|meta| meta.name.to_string())
+        .unwrap_or_else(|| "defaults".to_string());
+    format!("key `{key}`: {} (from {source})", error.kind)
+}
+
+/// Accepts a string, or a number or boolean written where a string was meant
+/// (`RAQIB_SECRET_KEY=1234…` arrives from the environment as a number).
+fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Lenient {
+        S(String),
+        U(u128),
+        I(i128),
+        F(f64),
+        B(bool),
+    }
+    Ok(match Lenient::deserialize(de)? {
+        Lenient::S(s) => s,
+        Lenient::U(n) => n.to_string(),
+        Lenient::I(n) => n.to_string(),
+        Lenient::F(n) => n.to_string(),
+        Lenient::B(b) => b.to_string(),
+    })
+}
+
+fn lenient_option_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "lenient_string")] String);
+    let value: Option<Wrap> = Option::deserialize(de)?;
+    Ok(value.map(|w| w.0).filter(|s| !s.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::providers::Format;
+
+    fn load(toml: &str) -> Result<Config, ConfigError> {
+        Config::from_figment(
+            Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(toml)),
+        )
+    }
+
+    #[test]
+    fn defaults_listen_locally_on_sqlite() {
+        let config = load("").unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://raqib.db");
+        assert_eq!(config.moderation.mode, ModerationMode::Pre);
+        assert_eq!(config.database.synchronous, Synchronous::Normal);
+    }
+
+    #[test]
+    fn the_file_overrides_defaults() {
+        let config = load("listen = \"0.0.0.0:9000\"\n[moderation]\nmode = \"post\"\n").unwrap();
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.moderation.mode, ModerationMode::Post);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let err = load("[moderation]\nmode = \"sometimes\"\n").unwrap_err();
+        assert!(err.0.contains("moderation.mode"), "{err}");
+        let err = load("listen = \"not an address\"\n").unwrap_err();
+        assert!(err.0.contains("listen"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        let err = load("[moderation]\nmood = \"pre\"\n").unwrap_err();
+        assert!(err.0.contains("mood"), "{err}");
+    }
+
+    #[test]
+    fn postgres_requires_a_secret_key() {
+        let err = load("database_url = \"postgres://localhost/x\"\n").unwrap_err();
+        assert!(err.0.contains("secret_key"), "{err}");
+        let key = "k".repeat(32);
+        let ok = load(&format!(
+            "database_url = \"postgres://localhost/x\"\nsecret_key = \"{key}\"\n"
+        ));
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn the_environment_maps_double_underscores_to_levels() {
+        // Env reads the real process environment, so this test sets variables that no
+        // other test reads.
+        // SAFETY: only this test uses the RAQIBTEST_ prefix.
+        unsafe {
+            std::env::set_var("RAQIBTEST_MODERATION__MODE", "post");
+            std::env::set_var(
+                "RAQIBTEST_SECRET_KEY",
+                "12345678901234567890123456789012345",
+            );
+            std::env::set_var("RAQIBTEST_CONFIG", "ignored.toml");
+        }
+        let figment = Figment::from(Serialized::defaults(Config::default()))
+            .merge(env_provider("RAQIBTEST_"));
+        let config = Config::from_figment(figment).unwrap();
+        assert_eq!(config.moderation.mode, ModerationMode::Post);
+        assert_eq!(
+            config.secret_key.as_deref(),
+            Some("12345678901234567890123456789012345"),
+            "a numeric-looking key is still a string"
+        );
+    }
+}

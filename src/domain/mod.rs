@@ -1,0 +1,14 @@
+//! Domain types: fields parsed from untrusted input, and the comment itself.
+//!
+//! Parse, don't validate: each field type can only be built through `parse`, which
+//! returns a [`FieldCode`](crate::error::FieldCode) describing what is wrong.
+
+mod comment;
+mod email;
+mod fields;
+mod submission;
+
+pub use comment::{Class, Comment, CommentId, NewComment, PublicComment, Status};
+pub use email::Email;
+pub use fields::{ArticleKey, AuthorName, CommentBody, grapheme_len};
+pub use submission::{CaptchaAnswer, RawSubmission, Submission};

@@ -1,0 +1,287 @@
+//! The public comment endpoints: submit, and read an article's approved comments.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{PeerIp, QueryPairs, SubmissionBody};
+use crate::app::AppState;
+use crate::config::ModerationMode;
+use crate::domain::{ArticleKey, Class, CommentId, NewComment, PublicComment, Status, Submission};
+use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::keys::display_prefix;
+use crate::store::{StoreError, now_ms};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/comments", post(submit))
+        .route("/api/v1/articles/{article}/comments", get(list))
+}
+
+/// The body of `POST /api/v1/comments` (JSON; a form uses the same names, with
+/// `captcha_id` and `captcha_answer`).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct SubmitRequest {
+    /// Page key or URL path of the article, 1–512 characters.
+    #[schema(example = "/news/2026/11/29/oil-prices")]
+    article: String,
+    /// Id of the approved comment of the same article this replies to.
+    parent: Option<CommentId>,
+    /// 1–80 characters.
+    #[schema(example = "أبو فهد")]
+    name: String,
+    /// Never published.
+    #[schema(example = "reader@example.com")]
+    email: String,
+    /// 1–5,000 characters; line breaks kept; stored as text, never as HTML.
+    body: String,
+    captcha: Option<CaptchaField>,
+    /// Token from `GET /api/v1/form-token`, for the time-to-submit signal.
+    form_token: Option<String>,
+    /// Honeypot: humans leave it empty.
+    website: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct CaptchaField {
+    id: String,
+    answer: String,
+}
+
+/// A comment was accepted (and committed).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Submitted {
+    pub id: CommentId,
+    /// `pending` (awaits moderation) or `approved` (published at once, `post` mode).
+    #[schema(example = "pending")]
+    pub status: String,
+}
+
+/// Submit a comment.
+#[utoipa::path(
+    post, path = "/api/v1/comments", tag = "public",
+    request_body(content(
+        (SubmitRequest = "application/json"),
+        (SubmitRequest = "application/x-www-form-urlencoded")
+    )),
+    responses(
+        (status = 202, description = "Stored; awaits moderation or is published", body = Submitted),
+        (status = 400, description = "`invalid_json`", body = ErrorEnvelope),
+        (status = 413, description = "`payload_too_large`", body = ErrorEnvelope),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorEnvelope),
+        (status = 422, description = "`validation_failed` with every bad field", body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`", body = ErrorEnvelope),
+    )
+)]
+#[tracing::instrument(skip_all, fields(comment_id))]
+async fn submit(
+    State(state): State<AppState>,
+    PeerIp(ip): PeerIp,
+    headers: HeaderMap,
+    SubmissionBody(raw): SubmissionBody,
+) -> Result<(StatusCode, Json<Submitted>)> {
+    let submission = Submission::parse(&raw).map_err(ApiError::Validation)?;
+    if let Some(parent) = submission.parent {
+        check_parent(&state, parent, submission.article.as_str()).await?;
+    }
+
+    let class = Class::Ok;
+    let status = arriving_status(state.config().moderation.mode, class);
+    let keys = state.keys();
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(|ua| ua.chars().take(512).collect());
+    let comment = NewComment {
+        article: submission.article.as_str().to_string(),
+        parent: submission.parent,
+        author_name: submission.name.as_str().to_string(),
+        author_email: submission.email.as_str().to_string(),
+        email_hash: keys.email_hash(submission.email.canonical()),
+        ip_hash: Some(keys.ip_hash(ip)),
+        ip_net_hash: Some(keys.ip_net_hash(ip)),
+        ip_prefix: Some(display_prefix(ip)),
+        user_agent,
+        body: submission.body.as_str().to_string(),
+        status,
+        class,
+        score: 0.0,
+        hits: "[]".to_string(),
+        created_at: now_ms(),
+    };
+    let id = state
+        .store()
+        .insert_comment(comment)
+        .await
+        .map_err(|err| match err {
+            StoreError::ParentInvalid => parent_not_found(),
+            other => other.into(),
+        })?;
+    tracing::Span::current().record("comment_id", id);
+    // Spam is answered like pending: spammers learn nothing (DESIGN §1).
+    let shown = if status == Status::Approved {
+        Status::Approved
+    } else {
+        Status::Pending
+    };
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Submitted {
+            id,
+            status: shown.as_str().to_string(),
+        }),
+    ))
+}
+
+/// Where a comment of `class` starts, by moderation mode (DESIGN §1).
+pub fn arriving_status(mode: ModerationMode, class: Class) -> Status {
+    match (class, mode) {
+        (Class::Ok, ModerationMode::Post) => Status::Approved,
+        (Class::Ok | Class::Hold, _) => Status::Pending,
+        (Class::Spam, _) => Status::Spam,
+        (Class::Block, _) => Status::Blocked,
+    }
+}
+
+async fn check_parent(state: &AppState, parent: CommentId, article: &str) -> Result<()> {
+    match state.store().get_comment(parent).await? {
+        Some(p) if p.article == article && p.status == Status::Approved => Ok(()),
+        _ => Err(parent_not_found()),
+    }
+}
+
+fn parent_not_found() -> ApiError {
+    let mut errors = FieldErrors::default();
+    errors.add("parent", FieldCode::NotFound);
+    ApiError::Validation(errors)
+}
+
+/// A page of an article's approved comments.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CommentPage {
+    pub comments: Vec<PublicComment>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 100;
+
+/// Approved comments of an article, oldest first, as a flat list (thread by `parent`).
+#[utoipa::path(
+    get, path = "/api/v1/articles/{article}/comments", tag = "public",
+    params(
+        ("article" = String, Path, description = "Article key (percent-encoded)"),
+        ("limit" = Option<u32>, Query, description = "1–100, default 50"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+    ),
+    responses(
+        (status = 200, body = CommentPage),
+        (status = 422, description = "bad `limit` or `cursor`", body = ErrorEnvelope),
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn list(
+    State(state): State<AppState>,
+    Path(article): Path<String>,
+    query: QueryPairs,
+) -> Result<Json<CommentPage>> {
+    let mut errors = FieldErrors::default();
+    let article = errors.take("article", ArticleKey::parse(&article));
+    let limit = errors.take("limit", parse_limit(query.get("limit")));
+    let after = errors.take("cursor", decode_cursor(query.get("cursor")));
+    errors.into_result()?;
+    let (Some(article), Some(limit), Some(after)) = (article, limit, after) else {
+        return Err(ApiError::Internal("unreachable: fields checked".into()));
+    };
+    let mut comments = state
+        .store()
+        .list_public(article.as_str(), after, limit + 1)
+        .await?;
+    let next_cursor = if comments.len() > limit as usize {
+        comments.truncate(limit as usize);
+        comments.last().map(|c| encode_cursor(c.id))
+    } else {
+        None
+    };
+    Ok(Json(CommentPage {
+        comments,
+        next_cursor,
+    }))
+}
+
+fn parse_limit(raw: Option<&str>) -> std::result::Result<u32, FieldCode> {
+    match raw {
+        None | Some("") => Ok(DEFAULT_PAGE),
+        Some(text) => match text.trim().parse::<u32>() {
+            Ok(0) | Err(_) => Err(FieldCode::Invalid),
+            Ok(n) => Ok(n.min(MAX_PAGE)),
+        },
+    }
+}
+
+fn encode_cursor(last: CommentId) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1:{last}"))
+}
+
+fn decode_cursor(raw: Option<&str>) -> std::result::Result<Option<CommentId>, FieldCode> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("c1:")?.parse::<CommentId>().ok())
+        .filter(|id| *id >= 0)
+        .map(Some)
+        .ok_or(FieldCode::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arriving_status_follows_the_design_table() {
+        use Class::*;
+        use ModerationMode::*;
+        let table = [
+            (Ok, Pre, Status::Pending),
+            (Hold, Pre, Status::Pending),
+            (Spam, Pre, Status::Spam),
+            (Block, Pre, Status::Blocked),
+            (Ok, Post, Status::Approved),
+            (Hold, Post, Status::Pending),
+            (Spam, Post, Status::Spam),
+            (Block, Post, Status::Blocked),
+        ];
+        for (class, mode, want) in table {
+            assert_eq!(arriving_status(mode, class), want, "{class:?} in {mode:?}");
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        assert_eq!(decode_cursor(Some(&encode_cursor(42))), Ok(Some(42)));
+        assert_eq!(decode_cursor(None), Ok(None));
+        assert_eq!(decode_cursor(Some("!!")), Err(FieldCode::Invalid));
+        assert_eq!(decode_cursor(Some("MTIz")), Err(FieldCode::Invalid));
+    }
+
+    #[test]
+    fn limits_default_cap_and_refuse_nonsense() {
+        assert_eq!(parse_limit(None), Ok(50));
+        assert_eq!(parse_limit(Some("10")), Ok(10));
+        assert_eq!(parse_limit(Some("1000")), Ok(100));
+        assert_eq!(parse_limit(Some("0")), Err(FieldCode::Invalid));
+        assert_eq!(parse_limit(Some("ten")), Err(FieldCode::Invalid));
+    }
+}

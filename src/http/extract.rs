@@ -1,0 +1,203 @@
+//! Extractors that turn requests into domain input, with every failure in the JSON
+//! envelope (never a bare axum rejection text).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use serde_json::Value;
+
+use crate::domain::RawSubmission;
+use crate::error::ApiError;
+
+/// The socket peer's address. Tests provide it with `MockConnectInfo`.
+pub struct PeerIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| PeerIp(info.0.ip()))
+            .or_else(|| {
+                extensions
+                    .get::<MockConnectInfo<SocketAddr>>()
+                    .map(|mock| PeerIp(mock.0.ip()))
+            })
+            .ok_or_else(|| ApiError::Internal("no peer address on the request".into()))
+    }
+}
+
+/// The body of `POST /api/v1/comments`, as JSON or as a urlencoded form.
+pub struct SubmissionBody(pub RawSubmission);
+
+impl<S: Send + Sync> FromRequest<S> for SubmissionBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let kind = body_kind(request.headers())?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::InvalidJson(rejection.body_text())
+                }
+            })?;
+        let raw = match kind {
+            BodyKind::Json => from_json(&bytes)?,
+            BodyKind::Form => from_form(&bytes),
+        };
+        Ok(SubmissionBody(raw))
+    }
+}
+
+enum BodyKind {
+    Json,
+    Form,
+}
+
+fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match mime.as_str() {
+        "application/json" => Ok(BodyKind::Json),
+        "application/x-www-form-urlencoded" => Ok(BodyKind::Form),
+        m if m.starts_with("application/") && m.ends_with("+json") => Ok(BodyKind::Json),
+        _ => Err(ApiError::UnsupportedMediaType),
+    }
+}
+
+fn from_json(bytes: &[u8]) -> Result<RawSubmission, ApiError> {
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|err| ApiError::InvalidJson(err.to_string()))?;
+    let Value::Object(map) = value else {
+        return Err(ApiError::InvalidJson("expected a JSON object".into()));
+    };
+    let mut raw = RawSubmission::default();
+    let text = |field: &'static str, wrong: &mut Vec<&'static str>| -> Option<String> {
+        match map.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) if field == "parent" => Some(n.to_string()),
+            Some(_) => {
+                wrong.push(field);
+                None
+            }
+        }
+    };
+    let mut wrong = Vec::new();
+    raw.article = text("article", &mut wrong);
+    raw.parent = text("parent", &mut wrong);
+    raw.name = text("name", &mut wrong);
+    raw.email = text("email", &mut wrong);
+    raw.body = text("body", &mut wrong);
+    raw.form_token = text("form_token", &mut wrong);
+    raw.website = text("website", &mut wrong);
+    match map.get("captcha") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(captcha)) => {
+            let field = |key: &str| match captcha.get(key) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            raw.captcha_id = field("id");
+            raw.captcha_answer = field("answer");
+        }
+        Some(_) => wrong.push("captcha"),
+    }
+    raw.wrong_type = wrong;
+    Ok(raw)
+}
+
+fn from_form(bytes: &[u8]) -> RawSubmission {
+    let mut raw = RawSubmission::default();
+    for (key, value) in form_urlencoded::parse(bytes) {
+        let value = Some(value.into_owned());
+        match key.as_ref() {
+            "article" => raw.article = value,
+            "parent" => raw.parent = value,
+            "name" => raw.name = value,
+            "email" => raw.email = value,
+            "body" => raw.body = value,
+            "captcha_id" => raw.captcha_id = value,
+            "captcha_answer" => raw.captcha_answer = value,
+            "form_token" => raw.form_token = value,
+            "website" => raw.website = value,
+            _ => {}
+        }
+    }
+    raw
+}
+
+/// The query string as key/value pairs (first value wins), parsed without axum's
+/// rejection texts.
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl QueryPairs {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(QueryPairs(
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_fields_of_the_wrong_type_are_named() {
+        let raw =
+            from_json(br#"{"name": 5, "email": "a@b.co", "parent": 3, "body": ["x"]}"#).unwrap();
+        assert_eq!(raw.wrong_type, vec!["name", "body"]);
+        assert_eq!(raw.parent.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn json_that_is_not_an_object_is_invalid() {
+        assert!(matches!(from_json(b"[1,2]"), Err(ApiError::InvalidJson(_))));
+        assert!(matches!(
+            from_json(b"{\"name\":"),
+            Err(ApiError::InvalidJson(_))
+        ));
+    }
+
+    #[test]
+    fn forms_use_the_same_names_and_flat_captcha_fields() {
+        let raw =
+            from_form("name=%D8%B3%D8%A7%D9%84%D9%85&captcha_id=abc&captcha_answer=12".as_bytes());
+        assert_eq!(raw.name.as_deref(), Some("سالم"));
+        assert_eq!(raw.captcha_id.as_deref(), Some("abc"));
+        assert_eq!(raw.captcha_answer.as_deref(), Some("12"));
+    }
+}

@@ -1,0 +1,113 @@
+//! The HTTP layer. [`router`] is a pure function of the state: the binary serves it and
+//! tests call it in-process with `tower::ServiceExt::oneshot`.
+//!
+//! Layers, outermost first: request id (set, echoed in `x-request-id`), tracing span
+//! with that id, request language (for localized errors), timeout, body limit.
+
+mod comments;
+mod extract;
+mod health;
+mod openapi;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceBuilder;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+
+pub use openapi::ApiDoc;
+
+/// The request id header, set when the client sent none and always echoed back.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole service.
+pub fn router(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config().http.request_timeout_secs);
+    let body_limit = state.config().http.max_body_bytes;
+    Router::new()
+        .merge(comments::router())
+        .merge(health::router())
+        .merge(openapi::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::from_fn(language))
+                .layer(HandleErrorLayer::new(timeout_error))
+                .timeout(timeout),
+        )
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// A request that ran past `http.request_timeout_secs`.
+async fn timeout_error(_: tower::BoxError) -> Response {
+    ApiError::Overloaded { retry_after: 1 }.into_response()
+}
+
+/// Runs the rest of the request with the language its `Accept-Language` prefers.
+async fn language(request: Request, next: Next) -> Response {
+    let lang = Lang::negotiate(
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    );
+    lang.scope(next.run(request)).await
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+}
+
+/// Request ids: a per-process random prefix and a counter; unique and cheap.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: String,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        use rand::RngCore;
+        let prefix = crate::keys::hex(&rand::rng().next_u32().to_be_bytes());
+        RequestIds {
+            prefix,
+            next: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("{}-{n:x}", self.prefix)
+            .parse()
+            .ok()
+            .map(RequestId::new)
+    }
+}

@@ -1,0 +1,27 @@
+//! raqib (رقيب): an Arabic-first comment moderation service for news sites.
+//!
+//! The binary in `main.rs` is a thin CLI over this library; tests build the same
+//! [`app::AppState`] and call [`http::router`] without a socket.
+
+/// Application state shared by every request, and building it from the config.
+pub mod app;
+/// Typed configuration: defaults < `raqib.toml` < `RAQIB_*` environment.
+pub mod config;
+/// Field types parsed from untrusted input (names, emails, bodies, articles) and comments.
+pub mod domain;
+/// The API error type and its JSON envelope.
+pub mod error;
+/// The HTTP layer: one router per area, merged and layered in [`http::router`].
+pub mod http;
+/// Localized messages (Arabic and English) and `Accept-Language` negotiation.
+pub mod i18n;
+/// Keyed hashes of emails and IP addresses, and the secret key they derive from.
+pub mod keys;
+/// Serving the router on a socket with graceful shutdown.
+pub mod server;
+/// Persistence behind the [`store::Store`] trait: SQLite and PostgreSQL.
+pub mod store;
+/// Logging setup (`tracing`), text or JSON.
+pub mod telemetry;
+/// Unicode character classes the parsers and the filter share.
+pub mod unicode;

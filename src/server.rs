@@ -1,0 +1,73 @@
+//! Serving the router on a socket, with graceful shutdown on SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+
+use crate::app::AppState;
+use crate::config::Config;
+
+/// Opens the database, binds `listen`, prints where it listens, and serves until a
+/// shutdown signal; then finishes in-flight requests and flushes the store.
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let state = AppState::build(config.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
+    let address = listener.local_addr()?;
+    // Printed to stdout on purpose: the first thing a person (or a test) looks for.
+    println!("raqib listening on http://{address}/");
+    tracing::info!(%address, database = %redact(&config.database_url), "raqib started");
+
+    let app = crate::http::router(state.clone());
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    state.store().close().await;
+    tracing::info!("raqib stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            super::redact("postgres://raqib:s3cret@db:5432/raqib"),
+            "postgres://raqib:***@db:5432/raqib"
+        );
+        assert_eq!(super::redact("sqlite://raqib.db"), "sqlite://raqib.db");
+    }
+}

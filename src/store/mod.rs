@@ -1,0 +1,136 @@
+//! Persistence. The only module that touches sqlx.
+//!
+//! [`Store`] is the one interface the rest of raqib uses; [`connect`] picks the SQLite or
+//! PostgreSQL implementation from the URL scheme of `database_url`. Both run the
+//! migrations of their own folder under `migrations/` on start and share the same row
+//! meaning (times are Unix milliseconds).
+
+mod postgres;
+mod rows;
+mod sqlite;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::config::Config;
+use crate::domain::{Comment, CommentId, NewComment, PublicComment, Status};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// What can go wrong in the store. Cloneable, so one failed group commit can be reported
+/// to every request in the batch.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The parent comment does not exist, is not approved, or belongs to another article.
+    #[error("parent comment is not a published comment of this article")]
+    ParentInvalid,
+    /// A unique constraint refused the write.
+    #[error("duplicate: {0}")]
+    Duplicate(String),
+    /// The database is unreachable or failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The store is shutting down.
+    #[error("the store is closed")]
+    Closed,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate(db.message().to_string())
+            }
+            _ => StoreError::Database(err.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Database(format!("migration failed: {err}"))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything raqib keeps.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Succeeds when the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Stores a new comment and returns its id once it is committed. A parent, when
+    /// given, must be an approved comment of the same article, checked in the same
+    /// transaction.
+    async fn insert_comment(&self, comment: NewComment) -> StoreResult<CommentId>;
+
+    /// One comment with everything stored about it.
+    async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
+
+    /// Approved comments of an article with ids above `after`, oldest first.
+    async fn list_public(
+        &self,
+        article: &str,
+        after: Option<CommentId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PublicComment>>;
+
+    /// Moves a comment to `status`. Returns false when there is no such comment.
+    /// (The moderation workflow builds its decisions on top of this.)
+    async fn set_status(&self, id: CommentId, status: Status, now_ms: i64) -> StoreResult<bool>;
+
+    /// Number of stored comments (all statuses).
+    async fn count_comments(&self) -> StoreResult<i64>;
+
+    /// Finishes pending writes and closes connections.
+    async fn close(&self);
+}
+
+/// Opens the database named by the config, creating and migrating it when needed.
+pub async fn connect(config: &Config) -> StoreResult<Arc<dyn Store>> {
+    if config.is_postgres() {
+        Ok(Arc::new(PgStore::connect(config).await?))
+    } else {
+        Ok(Arc::new(SqliteStore::connect(config).await?))
+    }
+}
+
+/// The file behind a `sqlite://` URL, or None for an in-memory database.
+pub fn sqlite_path(database_url: &str) -> Option<PathBuf> {
+    let rest = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" || path.starts_with(":memory:") {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+/// Unix time in milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_path("sqlite://raqib.db"),
+            Some(PathBuf::from("raqib.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/raqib/raqib.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/raqib/raqib.db"))
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x/y"), None);
+    }
+}

@@ -1,0 +1,311 @@
+//! SQLite: WAL, a pool of read-only connections, and one writer task.
+//!
+//! Every write goes through the writer task, which owns the only writable connection.
+//! It takes whatever writes are queued (up to `database.max_batch`), runs each inside its
+//! own savepoint of one transaction, commits once, and only then answers each caller: a
+//! reply means committed (group commit). One failing write rolls back to its savepoint
+//! and does not disturb the others in the batch.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{Connection, Executor, Row};
+use tokio::sync::{mpsc, oneshot};
+
+use super::rows::{
+    INSERT_COMMENT, PARENT_IS_PUBLISHED, SELECT_COMMENT, SELECT_PUBLIC_PAGE, UPDATE_STATUS,
+    bind_new_comment, comment_from_row, public_from_row,
+};
+use super::{Store, StoreError, StoreResult};
+use crate::config::{Config, Synchronous};
+use crate::domain::{Comment, CommentId, NewComment, PublicComment, Status};
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// SQLite behind a single writer and a read pool.
+pub struct SqliteStore {
+    read: SqlitePool,
+    writer: Writer,
+}
+
+impl SqliteStore {
+    pub async fn connect(config: &Config) -> StoreResult<SqliteStore> {
+        let base = SqliteConnectOptions::from_str(&config.database_url)
+            .map_err(|e| StoreError::Database(format!("bad database_url: {e}")))?
+            .busy_timeout(Duration::from_millis(config.database.busy_timeout_ms))
+            .foreign_keys(true);
+
+        let write_options = base
+            .clone()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(match config.database.synchronous {
+                Synchronous::Normal => SqliteSynchronous::Normal,
+                Synchronous::Full => SqliteSynchronous::Full,
+            });
+        let mut conn = SqliteConnection::connect_with(&write_options).await?;
+        sqlx::migrate!("migrations/sqlite").run(&mut conn).await?;
+
+        let read = SqlitePoolOptions::new()
+            .max_connections(config.database.max_connections)
+            .connect_with(base.read_only(true))
+            .await?;
+        let writer = Writer::start(conn, config.database.max_batch);
+        Ok(SqliteStore { read, writer })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    async fn insert_comment(&self, comment: NewComment) -> StoreResult<CommentId> {
+        self.writer
+            .exec(move |conn| Box::pin(async move { insert_comment(conn, &comment).await }))
+            .await
+    }
+
+    async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        let row = sqlx::query(SELECT_COMMENT)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.as_ref().map(comment_from_row).transpose()?)
+    }
+
+    async fn list_public(
+        &self,
+        article: &str,
+        after: Option<CommentId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PublicComment>> {
+        let rows = sqlx::query(SELECT_PUBLIC_PAGE)
+            .bind(article)
+            .bind(after.unwrap_or(0))
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows.iter().map(public_from_row).collect::<Result<_, _>>()?)
+    }
+
+    async fn set_status(&self, id: CommentId, status: Status, now_ms: i64) -> StoreResult<bool> {
+        self.writer
+            .exec(move |conn| {
+                Box::pin(async move {
+                    let done = sqlx::query(UPDATE_STATUS)
+                        .bind(status.as_str())
+                        .bind(now_ms)
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(done.rows_affected() == 1)
+                })
+            })
+            .await
+    }
+
+    async fn count_comments(&self) -> StoreResult<i64> {
+        let row = sqlx::query("select count(*) from comment")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    async fn close(&self) {
+        self.writer.close().await;
+        self.read.close().await;
+    }
+}
+
+async fn insert_comment(conn: &mut SqliteConnection, c: &NewComment) -> StoreResult<CommentId> {
+    if let Some(parent) = c.parent {
+        let found = sqlx::query(PARENT_IS_PUBLISHED)
+            .bind(parent)
+            .bind(c.article.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::ParentInvalid);
+        }
+    }
+    let row = bind_new_comment(sqlx::query(INSERT_COMMENT), c)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// One queued write: runs inside the batch's transaction, answered after the commit.
+trait WriteJob: Send {
+    fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<()>>;
+    fn finish(self: Box<Self>, committed: StoreResult<()>);
+}
+
+struct Job<T, F> {
+    work: Option<F>,
+    output: Option<StoreResult<T>>,
+    reply: oneshot::Sender<StoreResult<T>>,
+}
+
+impl<T, F> WriteJob for Job<T, F>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+{
+    fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<()>> {
+        Box::pin(async move {
+            let work = self.work.take().ok_or(StoreError::Closed)?;
+            let result = work(conn).await;
+            let status = match &result {
+                Ok(_) => Ok(()),
+                Err(err) => Err(err.clone()),
+            };
+            self.output = Some(result);
+            status
+        })
+    }
+
+    fn finish(self: Box<Self>, committed: StoreResult<()>) {
+        let answer = match committed {
+            Ok(()) => self.output.unwrap_or(Err(StoreError::Closed)),
+            Err(err) => Err(err),
+        };
+        // The caller may have gone away (client disconnected): the write stands anyway.
+        let _ = self.reply.send(answer);
+    }
+}
+
+enum Message {
+    Job(Box<dyn WriteJob>),
+    Close(oneshot::Sender<()>),
+}
+
+/// Handle to the writer task.
+struct Writer {
+    queue: mpsc::Sender<Message>,
+}
+
+impl Writer {
+    fn start(conn: SqliteConnection, max_batch: usize) -> Writer {
+        // The queue is bounded so a flood waits here instead of growing memory without end.
+        let (queue, inbox) = mpsc::channel(max_batch * 8);
+        tokio::spawn(write_loop(conn, inbox, max_batch));
+        Writer { queue }
+    }
+
+    async fn exec<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            work: Some(work),
+            output: None,
+            reply,
+        };
+        self.queue
+            .send(Message::Job(Box::new(job)))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn close(&self) {
+        let (done, finished) = oneshot::channel();
+        if self.queue.send(Message::Close(done)).await.is_ok() {
+            let _ = finished.await;
+        }
+    }
+}
+
+async fn write_loop(
+    mut conn: SqliteConnection,
+    mut inbox: mpsc::Receiver<Message>,
+    max_batch: usize,
+) {
+    let mut batch: Vec<Box<dyn WriteJob>> = Vec::with_capacity(max_batch);
+    let mut closing: Option<oneshot::Sender<()>> = None;
+    while let Some(message) = inbox.recv().await {
+        match message {
+            Message::Job(job) => batch.push(job),
+            Message::Close(done) => {
+                // Refuse new writes, but finish every one already queued.
+                inbox.close();
+                closing = Some(done);
+            }
+        }
+        while batch.len() < max_batch {
+            match inbox.try_recv() {
+                Ok(Message::Job(job)) => batch.push(job),
+                Ok(Message::Close(done)) => {
+                    inbox.close();
+                    closing = Some(done);
+                }
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            let committed = commit_batch(&mut conn, &mut batch).await;
+            if let Err(err) = &committed {
+                tracing::error!(error = %err, jobs = batch.len(), "group commit failed");
+            }
+            for job in batch.drain(..) {
+                job.finish(committed.clone());
+            }
+        }
+    }
+    let _ = conn.close().await;
+    if let Some(done) = closing {
+        let _ = done.send(());
+    }
+}
+
+async fn commit_batch(
+    conn: &mut SqliteConnection,
+    batch: &mut [Box<dyn WriteJob>],
+) -> StoreResult<()> {
+    conn.execute("begin immediate").await?;
+    let result = run_jobs(conn, batch).await;
+    match result {
+        Ok(()) => match conn.execute("commit").await {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let _ = conn.execute("rollback").await;
+                Err(err.into())
+            }
+        },
+        Err(err) => {
+            let _ = conn.execute("rollback").await;
+            Err(err)
+        }
+    }
+}
+
+async fn run_jobs(conn: &mut SqliteConnection, batch: &mut [Box<dyn WriteJob>]) -> StoreResult<()> {
+    for job in batch.iter_mut() {
+        conn.execute("savepoint job").await?;
+        match job.run(conn).await {
+            Ok(()) => {
+                conn.execute("release job").await?;
+            }
+            Err(_) => {
+                // The job keeps its own error for its caller; the batch goes on.
+                conn.execute("rollback to job").await?;
+                conn.execute("release job").await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! The real binary on port 0: every acknowledged comment survives `kill -9`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use raqib::store;
+use serde_json::json;
+
+use crate::support::{PgSchema, SECRET, test_config};
+
+/// A running `raqib serve` child process, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(dir: &std::path::Path, database_url: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_raqib"))
+            .arg("serve")
+            .current_dir(dir)
+            .env_remove("RAQIB_CONFIG")
+            .env("RAQIB_LISTEN", "127.0.0.1:0")
+            .env("RAQIB_DATABASE_URL", database_url)
+            .env("RAQIB_SECRET_KEY", SECRET)
+            .env("RAQIB_LOG__LEVEL", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start raqib");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("raqib exited before listening")
+                .expect("read stdout");
+            if let Some(rest) = line.strip_prefix("raqib listening on ") {
+                break rest.trim_end_matches('/').to_string();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    pub fn kill(mut self) {
+        let _ = self.child.kill(); // SIGKILL on Unix
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Posts comments from several tasks until `deadline`, recording every 202.
+async fn post_until_killed(base: &str, run_for: Duration) -> Vec<(i64, String)> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let deadline = Instant::now() + run_for;
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/comments");
+        let acknowledged = acknowledged.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0;
+            while Instant::now() < deadline {
+                n += 1;
+                let body = format!("تعليق {worker}-{n}: اختبار التحمّل ✓");
+                let sent = client
+                    .post(&url)
+                    .json(&json!({"article": "/news/crash", "name": "قارئ", "email": "r@example.com", "body": body}))
+                    .send()
+                    .await;
+                let Ok(response) = sent else { break };
+                if response.status().as_u16() == 202 {
+                    let Ok(reply) = response.json::<serde_json::Value>().await else { break };
+                    if let Some(id) = reply["id"].as_i64() {
+                        acknowledged.lock().unwrap().push((id, body));
+                    }
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    Arc::try_unwrap(acknowledged).unwrap().into_inner().unwrap()
+}
+
+async fn acknowledged_comments_survive_sigkill(database_url: String, dir: &std::path::Path) {
+    let server = Server::start(dir, &database_url);
+    let base = server.base.clone();
+    // Kill the server while the load is still running.
+    let load = tokio::spawn(async move { post_until_killed(&base, Duration::from_secs(4)).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill();
+    let acknowledged = load.await.unwrap();
+    assert!(
+        acknowledged.len() > 20,
+        "the load ran: {} acknowledged",
+        acknowledged.len()
+    );
+
+    // The server starts again on the same database after the crash.
+    let again = Server::start(dir, &database_url);
+    let health = reqwest::get(format!("{}/readyz", again.base))
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    again.kill();
+
+    let store = store::connect(&test_config(database_url)).await.unwrap();
+    for (id, body) in &acknowledged {
+        let stored = store.get_comment(*id).await.unwrap();
+        let stored = stored.unwrap_or_else(|| panic!("acknowledged comment {id} was lost"));
+        assert_eq!(&stored.body, body, "comment {id} intact");
+    }
+    eprintln!(
+        "crash test: {} acknowledged comments, all present after SIGKILL",
+        acknowledged.len()
+    );
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_comments_survive_sigkill_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("crash.db").display());
+    acknowledged_comments_survive_sigkill(url, dir.path()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_comments_survive_sigkill_on_postgres() {
+    let Some(schema) = PgSchema::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    acknowledged_comments_survive_sigkill(schema.url(), dir.path()).await;
+}

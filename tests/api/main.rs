@@ -1,0 +1,13 @@
+//! API integration tests: the router in-process, on a fresh database per test.
+//!
+//! Every test written with [`both!`] runs twice: on SQLite (a temporary file) and on
+//! PostgreSQL (a schema of its own in `TEST_POSTGRES_URL`). Outside CI an unreachable
+//! PostgreSQL skips its half loudly; with `CI=true` it fails.
+
+#[macro_use]
+mod support;
+
+mod crash;
+mod ops;
+mod read;
+mod submit;

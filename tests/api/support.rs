@@ -1,0 +1,314 @@
+//! Test harness: apps on fresh databases, requests, and the `both!` macro.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use raqib::app::AppState;
+use raqib::config::Config;
+use raqib::domain::{CommentId, Status};
+use raqib::keys::Keys;
+use raqib::store::{self, Store};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use tower::ServiceExt;
+
+/// Runs an async test function on SQLite and on PostgreSQL.
+macro_rules! both {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::support::TestApp::sqlite().await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = crate::support::TestApp::postgres().await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )+};
+}
+
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// The config of a test app on `database_url`.
+pub fn test_config(database_url: String) -> Config {
+    Config {
+        database_url,
+        secret_key: Some(SECRET.to_string()),
+        ..Config::default()
+    }
+}
+
+/// The default client address of test requests.
+pub fn reader_ip() -> SocketAddr {
+    SocketAddr::from(([203, 0, 113, 7], 40_000))
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    _db: TestDb,
+}
+
+#[allow(dead_code)]
+enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres(PgSchema),
+}
+
+impl TestApp {
+    /// An app on a fresh SQLite file.
+    pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(|_| {}).await
+    }
+
+    pub async fn sqlite_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = test_config(format!(
+            "sqlite://{}",
+            dir.path().join("raqib.db").display()
+        ));
+        adjust(&mut config);
+        Self::build(config, TestDb::Sqlite(dir)).await
+    }
+
+    /// An app on a fresh PostgreSQL schema, or None (after a loud message) when
+    /// PostgreSQL is unreachable outside CI.
+    pub async fn postgres() -> Option<TestApp> {
+        Self::postgres_with(|_| {}).await
+    }
+
+    pub async fn postgres_with(adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let schema = PgSchema::create().await?;
+        let mut config = test_config(schema.url());
+        config.database.max_connections = 4;
+        adjust(&mut config);
+        Some(Self::build(config, TestDb::Postgres(schema)).await)
+    }
+
+    async fn build(config: Config, db: TestDb) -> TestApp {
+        let store = store::connect(&config).await.expect("open test database");
+        let state = AppState::from_parts(config, store, Keys::from_secret(SECRET.as_bytes()));
+        let router = raqib::http::router(state.clone());
+        TestApp {
+            state,
+            router,
+            _db: db,
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.state.store()
+    }
+
+    /// Sends a request from the default reader address.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        self.send_from(reader_ip(), request).await
+    }
+
+    pub async fn send_from(&self, peer: SocketAddr, mut request: Request<Body>) -> TestResponse {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("read body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
+        self.send(json_request(Method::POST, path, body, None))
+            .await
+    }
+
+    /// Posts a comment (JSON) and returns the response.
+    pub async fn submit(&self, body: &Value) -> TestResponse {
+        self.post_json("/api/v1/comments", body).await
+    }
+
+    /// Posts a valid comment on `article` and returns its id.
+    pub async fn submit_ok(&self, article: &str, text: &str) -> CommentId {
+        let response = self.submit(&comment(article, text)).await;
+        assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+        response.json()["id"].as_i64().expect("id")
+    }
+
+    /// Approves a comment through the store (until the moderation API exists).
+    pub async fn approve(&self, id: CommentId) {
+        let moved = self
+            .store()
+            .set_status(id, Status::Approved, raqib::store::now_ms())
+            .await
+            .expect("approve");
+        assert!(moved, "comment {id} exists");
+    }
+}
+
+pub fn json_request(method: Method, path: &str, body: &Value, lang: Option<&str>) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json");
+    if let Some(lang) = lang {
+        builder = builder.header("accept-language", lang);
+    }
+    builder.body(Body::from(body.to_string())).unwrap()
+}
+
+/// A valid comment body for `article`.
+pub fn comment(article: &str, text: &str) -> Value {
+    json!({
+        "article": article,
+        "name": "أبو خالد",
+        "email": "reader@example.com",
+        "body": text,
+    })
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.text))
+    }
+
+    /// The error code of an envelope.
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.text))
+            .to_string()
+    }
+
+    /// The code of one field's error.
+    pub fn field_code(&self, field: &str) -> Option<String> {
+        self.json()["error"]["fields"][field]["code"]
+            .as_str()
+            .map(str::to_string)
+    }
+}
+
+/// The PostgreSQL URL of the tests.
+pub fn postgres_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A schema of its own for one test, dropped afterwards.
+pub struct PgSchema {
+    name: String,
+}
+
+impl PgSchema {
+    pub async fn create() -> Option<PgSchema> {
+        let url = postgres_url();
+        let connect = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            sqlx::PgConnection::connect(&url),
+        )
+        .await;
+        let mut conn = match connect {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(err)) => return unreachable_postgres(&url, &err.to_string()),
+            Err(_) => return unreachable_postgres(&url, "timed out"),
+        };
+        let name = format!("t_{}", raqib::keys::hex(&rand_bytes()));
+        sqlx::query(sqlx::AssertSqlSafe(format!("create schema {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create schema");
+        let _ = conn.close().await;
+        Some(PgSchema { name })
+    }
+
+    pub fn url(&self) -> String {
+        let base = postgres_url();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{separator}options[search_path]={}", self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime: use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_url()).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "drop schema if exists {name} cascade"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn unreachable_postgres<T>(url: &str, why: &str) -> Option<T> {
+    if in_ci() {
+        panic!("PostgreSQL at {url} is unreachable in CI: {why}");
+    }
+    eprintln!(
+        "\n*** SKIPPED: PostgreSQL at {url} is unreachable ({why}); set TEST_POSTGRES_URL ***\n"
+    );
+    None
+}
+
+fn rand_bytes() -> [u8; 8] {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mixed = nanos
+        ^ (u64::from(std::process::id()) << 40)
+        ^ COUNTER
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mixed.to_be_bytes()
+}
