@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::filter::{Filter, Source};
 use crate::keys::Keys;
+use crate::screen::Screen;
 use crate::store::{self, Store, StoreError};
 
 /// Cheap to clone: everything lives behind one `Arc`.
@@ -16,6 +18,7 @@ struct Inner {
     config: Config,
     store: Arc<dyn Store>,
     keys: Keys,
+    screen: Screen,
 }
 
 /// Why the service could not start.
@@ -25,25 +28,40 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("cannot read or create the secret key file: {0}")]
     Key(#[from] std::io::Error),
+    #[error("cannot load the word lists:\n{0}")]
+    Filter(String),
 }
 
 impl AppState {
     /// Opens (and migrates) the database and loads the secret key.
     pub async fn build(config: Config) -> Result<AppState, StartError> {
+        let filter = load_filter(&config)?;
         let store = store::connect(&config).await?;
         let keys = Keys::load(&config)?;
-        Ok(AppState::from_parts(config, store, keys))
+        Ok(AppState::from_parts(config, store, keys, filter))
     }
 
     /// Assembles a state from parts already built (tests share one store between apps).
-    pub fn from_parts(config: Config, store: Arc<dyn Store>, keys: Keys) -> AppState {
+    pub fn from_parts(
+        config: Config,
+        store: Arc<dyn Store>,
+        keys: Keys,
+        filter: Filter,
+    ) -> AppState {
+        let screen = Screen::new(filter, &keys);
         AppState {
             inner: Arc::new(Inner {
                 config,
                 store,
                 keys,
+                screen,
             }),
         }
+    }
+
+    /// The live filter and its memory.
+    pub fn screen(&self) -> &Screen {
+        &self.inner.screen
     }
 
     pub fn config(&self) -> &Config {
@@ -57,4 +75,13 @@ impl AppState {
     pub fn keys(&self) -> &Keys {
         &self.inner.keys
     }
+}
+
+/// Compiles the filter from the configured word-list directory (or the built-in lists
+/// when that directory has no `lists.toml`).
+pub fn load_filter(config: &Config) -> Result<Filter, StartError> {
+    let source = Source::dir_or_embedded(std::path::Path::new(&config.wordlists));
+    let filter = Filter::load(&source, config.filter.clone()).map_err(StartError::Filter)?;
+    tracing::info!(source = %source.describe(), terms = filter.term_count(), "filter compiled");
+    Ok(filter)
 }

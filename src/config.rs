@@ -27,6 +27,12 @@ pub struct Config {
     /// database is created on first start. Required with PostgreSQL.
     #[serde(deserialize_with = "lenient_option_string", skip_serializing)]
     pub secret_key: Option<String>,
+    /// Directory of the word lists (`lists.toml` and the files it names). When it has no
+    /// `lists.toml`, the lists built into the binary are used.
+    #[serde(deserialize_with = "lenient_string")]
+    pub wordlists: String,
+    /// Filter thresholds and signal weights (seed values; see `wordlists/README.md`).
+    pub filter: crate::filter::FilterSettings,
     pub database: DatabaseConfig,
     pub moderation: ModerationConfig,
     pub http: HttpConfig,
@@ -40,6 +46,8 @@ impl Default for Config {
             database_url: "sqlite://raqib.db".to_string(),
             public_url: None,
             secret_key: None,
+            wordlists: "wordlists".to_string(),
+            filter: crate::filter::FilterSettings::default(),
             database: DatabaseConfig::default(),
             moderation: ModerationConfig::default(),
             http: HttpConfig::default(),

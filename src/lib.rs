@@ -11,12 +11,18 @@ pub mod config;
 pub mod domain;
 /// The API error type and its JSON envelope.
 pub mod error;
+/// The Arabic-aware spam and abuse filter (pure, no I/O).
+pub mod filter;
 /// The HTTP layer: one router per area, merged and layered in [`http::router`].
 pub mod http;
 /// Localized messages (Arabic and English) and `Accept-Language` negotiation.
 pub mod i18n;
 /// Keyed hashes of emails and IP addresses, and the secret key they derive from.
 pub mod keys;
+/// Screening submissions with the live filter and its memory.
+pub mod screen;
+/// Sealed (HMAC-authenticated) tokens.
+pub mod seal;
 /// Serving the router on a socket with graceful shutdown.
 pub mod server;
 /// Persistence behind the [`store::Store`] trait: SQLite and PostgreSQL.

@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::config::ModerationMode;
 use crate::domain::{ArticleKey, Class, CommentId, NewComment, PublicComment, Status, Submission};
 use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::filter::{Context, Input};
 use crate::keys::display_prefix;
 use crate::store::{StoreError, now_ms};
 
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/comments", post(submit))
         .route("/api/v1/articles/{article}/comments", get(list))
+        .route("/api/v1/form-token", get(form_token))
 }
 
 /// The body of `POST /api/v1/comments` (JSON; a form uses the same names, with
@@ -76,11 +78,11 @@ pub struct Submitted {
         (status = 400, description = "`invalid_json`", body = ErrorEnvelope),
         (status = 413, description = "`payload_too_large`", body = ErrorEnvelope),
         (status = 415, description = "`unsupported_media_type`", body = ErrorEnvelope),
-        (status = 422, description = "`validation_failed` with every bad field", body = ErrorEnvelope),
+        (status = 422, description = "`validation_failed` with every bad field, or `content_blocked`", body = ErrorEnvelope),
         (status = 503, description = "`overloaded`", body = ErrorEnvelope),
     )
 )]
-#[tracing::instrument(skip_all, fields(comment_id))]
+#[tracing::instrument(skip_all, fields(comment_id, class))]
 async fn submit(
     State(state): State<AppState>,
     PeerIp(ip): PeerIp,
@@ -92,9 +94,29 @@ async fn submit(
         check_parent(&state, parent, submission.article.as_str()).await?;
     }
 
-    let class = Class::Ok;
-    let status = arriving_status(state.config().moderation.mode, class);
     let keys = state.keys();
+    let now = now_ms();
+    let email_hash = keys.email_hash(submission.email.canonical());
+    let article = submission.article.as_str();
+    let context = Context {
+        elapsed_ms: submission
+            .form_token
+            .as_deref()
+            .and_then(|token| state.screen().elapsed_since_form(token, article, now)),
+        author: Some(email_hash.clone()),
+        ..Context::default()
+    };
+    let input = Input {
+        body: submission.body.as_str(),
+        name: submission.name.as_str(),
+        email: submission.email.as_str(),
+        website: submission.website.as_deref(),
+    };
+    let verdict = state.screen().check(&input, context);
+    let class = verdict.class;
+    let status = arriving_status(state.config().moderation.mode, class);
+    let hits = serde_json::to_string(&verdict.hits)
+        .map_err(|err| ApiError::Internal(format!("cannot encode hits: {err}")))?;
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok())
@@ -104,7 +126,7 @@ async fn submit(
         parent: submission.parent,
         author_name: submission.name.as_str().to_string(),
         author_email: submission.email.as_str().to_string(),
-        email_hash: keys.email_hash(submission.email.canonical()),
+        email_hash,
         ip_hash: Some(keys.ip_hash(ip)),
         ip_net_hash: Some(keys.ip_net_hash(ip)),
         ip_prefix: Some(display_prefix(ip)),
@@ -112,9 +134,9 @@ async fn submit(
         body: submission.body.as_str().to_string(),
         status,
         class,
-        score: 0.0,
-        hits: "[]".to_string(),
-        created_at: now_ms(),
+        score: f64::from(verdict.score),
+        hits,
+        created_at: now,
     };
     let id = state
         .store()
@@ -125,6 +147,11 @@ async fn submit(
             other => other.into(),
         })?;
     tracing::Span::current().record("comment_id", id);
+    tracing::Span::current().record("class", class.as_str());
+    if class == Class::Block {
+        // Stored for audit and back-tests, never public; the reader is told plainly.
+        return Err(ApiError::ContentBlocked);
+    }
     // Spam is answered like pending: spammers learn nothing (DESIGN §1).
     let shown = if status == Status::Approved {
         Status::Approved
@@ -284,4 +311,40 @@ mod tests {
         assert_eq!(parse_limit(Some("0")), Err(FieldCode::Invalid));
         assert_eq!(parse_limit(Some("ten")), Err(FieldCode::Invalid));
     }
+}
+
+/// A form token for `article`.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct FormToken {
+    /// Send back as `form_token` with the comment.
+    pub token: String,
+}
+
+/// A token recording when the comment form was served (for the time-to-submit signal).
+#[utoipa::path(
+    get, path = "/api/v1/form-token", tag = "public",
+    params(("article" = String, Query, description = "Article key")),
+    responses(
+        (status = 200, body = FormToken),
+        (status = 422, description = "missing or bad `article`", body = ErrorEnvelope),
+    )
+)]
+async fn form_token(
+    State(state): State<AppState>,
+    query: QueryPairs,
+) -> Result<([(header::HeaderName, &'static str); 1], Json<FormToken>)> {
+    let mut errors = FieldErrors::default();
+    let article = errors.take(
+        "article",
+        ArticleKey::parse(query.get("article").unwrap_or("")),
+    );
+    errors.into_result()?;
+    let Some(article) = article else {
+        return Err(ApiError::Internal("unreachable: article checked".into()));
+    };
+    let token = state.screen().form_token(article.as_str(), now_ms());
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(FormToken { token }),
+    ))
 }

@@ -13,6 +13,7 @@ use crate::app::AppState;
     paths(
         super::comments::submit,
         super::comments::list,
+        super::comments::form_token,
         super::health::healthz,
         super::health::readyz,
         openapi_json,

@@ -95,7 +95,9 @@ impl TestApp {
 
     async fn build(config: Config, db: TestDb) -> TestApp {
         let store = store::connect(&config).await.expect("open test database");
-        let state = AppState::from_parts(config, store, Keys::from_secret(SECRET.as_bytes()));
+        let filter = raqib::app::load_filter(&config).expect("word lists");
+        let state =
+            AppState::from_parts(config, store, Keys::from_secret(SECRET.as_bytes()), filter);
         let router = raqib::http::router(state.clone());
         TestApp {
             state,

@@ -1,0 +1,247 @@
+//! The Arabic-aware spam and abuse filter: pure, synchronous, no I/O.
+//!
+//! A [`Filter`] is compiled once from word lists, regex rules and settings, then shared
+//! (and swapped whole when an admin changes it). [`Filter::check`] reads a submission and
+//! its [`Context`] and returns a [`Verdict`]: a class (`ok | hold | spam | block`), a
+//! score, and the hits that explain it, each with a span in the text as submitted.
+
+pub mod fingerprint;
+pub mod lexicon;
+pub mod lists;
+pub mod model;
+pub mod normalize;
+pub mod rules;
+pub mod score;
+pub mod settings;
+pub mod signals;
+
+use std::collections::{BTreeMap, HashSet};
+
+pub use lists::{Language, ListSpec, RuleSpec, Source, Target, TermSpec, WordLists};
+pub use model::{Action, Category, Class, Field, Hit, Verdict};
+pub use settings::FilterSettings;
+
+use lexicon::Lexicon;
+use normalize::{KeyKind, Keys};
+use rules::RuleBook;
+
+/// The fields of a submission the filter reads.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Input<'a> {
+    pub body: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub website: Option<&'a str>,
+}
+
+/// What the caller knows around the submission. Everything is optional: the default is
+/// a neutral context (no history, no timing).
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// Milliseconds between serving the form and the submission (from the form token).
+    pub elapsed_ms: Option<u64>,
+    pub reputation: Reputation,
+    /// Fingerprints of recent comments, for near-duplicates.
+    pub recent: Vec<Recent>,
+    /// Who is submitting (keyed hash of the canonical email), to tell own repeats apart.
+    pub author: Option<String>,
+    /// The article is receiving a flood of comments.
+    pub flood: bool,
+}
+
+/// An author's history (same canonical email or IP).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reputation {
+    pub approved: u32,
+    pub rejected: u32,
+    pub spam: u32,
+}
+
+/// One recent comment's fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recent {
+    pub fingerprint: u64,
+    pub author: Option<String>,
+}
+
+/// A compiled filter.
+#[derive(Debug)]
+pub struct Filter {
+    lexicon: Lexicon,
+    body_rules: RuleBook,
+    name_rules: RuleBook,
+    email_rules: RuleBook,
+    url_rules: RuleBook,
+    blocked_domains: BTreeMap<String, f32>,
+    allowed_domains: Vec<String>,
+    disposable_domains: HashSet<String>,
+    settings: FilterSettings,
+}
+
+impl Filter {
+    /// Compiles word lists, rules and settings.
+    pub fn compile(lists: &WordLists, settings: FilterSettings) -> Result<Filter, String> {
+        Ok(Filter {
+            lexicon: Lexicon::compile(lists.terms.clone())?,
+            body_rules: RuleBook::compile(&lists.rules, Target::Body)?,
+            name_rules: RuleBook::compile(&lists.rules, Target::Name)?,
+            email_rules: RuleBook::compile(&lists.rules, Target::Email)?,
+            url_rules: RuleBook::compile(&lists.rules, Target::Url)?,
+            blocked_domains: lists.blocked_domains.clone(),
+            allowed_domains: lists.allowed_domains.clone(),
+            disposable_domains: lists.disposable_domains.clone(),
+            settings,
+        })
+    }
+
+    /// Loads the word lists from `source` and compiles them.
+    pub fn load(source: &Source, settings: FilterSettings) -> Result<Filter, String> {
+        let lists = lists::load(source).map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        Filter::compile(&lists, settings)
+    }
+
+    pub fn settings(&self) -> &FilterSettings {
+        &self.settings
+    }
+
+    /// Number of list entries compiled in.
+    pub fn term_count(&self) -> usize {
+        self.lexicon.len()
+    }
+
+    /// The fingerprint of a body, for the near-duplicate context of later comments.
+    pub fn fingerprint(body: &str) -> Option<u64> {
+        fingerprint::simhash(&normalize::text_key(body))
+    }
+
+    /// Judges one submission.
+    pub fn check(&self, input: &Input, ctx: &Context) -> Verdict {
+        let body_keys = Keys::of(input.body);
+        let mut hits = Vec::new();
+        self.text_hits(input.body, &body_keys, Field::Body, &mut hits);
+        if !input.name.is_empty() {
+            let name_keys = Keys::of(input.name);
+            self.text_hits(input.name, &name_keys, Field::Name, &mut hits);
+        }
+        for (rule, span) in self.email_rules.find(&input.email.to_lowercase()) {
+            hits.push(rule_hit(rule, Field::Email, Some(span)));
+        }
+        let domains = self.domains();
+        signals::meta_signals(input, ctx, &self.settings.signals, &domains, &mut hits);
+        signals::duplicate_signal(
+            fingerprint::simhash(&body_keys.text),
+            ctx,
+            &self.settings.signals,
+            &mut hits,
+        );
+        let (class, score) = score::decide(&hits, &self.settings, ctx.flood);
+        Verdict { class, score, hits }
+    }
+
+    fn domains(&self) -> signals::Domains<'_> {
+        signals::Domains {
+            blocked: &self.blocked_domains,
+            allowed: &self.allowed_domains,
+            disposable: &self.disposable_domains,
+        }
+    }
+
+    fn text_hits(&self, raw: &str, keys: &Keys, field: Field, hits: &mut Vec<Hit>) {
+        let mut disguised: Option<(usize, usize)> = None;
+        for m in self.lexicon.find(keys) {
+            let entry = &self.lexicon.entries()[m.entry];
+            let spec = &entry.spec;
+            let weight = if spec.category == Category::Identity {
+                0.0
+            } else {
+                spec.weight
+            };
+            if m.kind != KeyKind::Text {
+                disguised.get_or_insert(m.span);
+            }
+            hits.push(Hit {
+                rule: format!("list:{}:{}", spec.list, spec.term),
+                category: spec.category,
+                weight,
+                action: spec.action,
+                field,
+                span: Some(m.span),
+                explanation: explain(spec),
+                shadow: spec.shadow,
+            });
+        }
+        if let Some(span) = disguised {
+            hits.push(Hit {
+                rule: "signal:split_letters".into(),
+                category: Category::Obfuscation,
+                weight: self.settings.signals.split_letters,
+                action: Action::Score,
+                field,
+                span: Some(span),
+                explanation: "a listed word disguised with split letters or digits".into(),
+                shadow: false,
+            });
+        }
+        let book = match field {
+            Field::Name => &self.name_rules,
+            _ => &self.body_rules,
+        };
+        for (rule, (s, e)) in book.find(keys.text.as_str()) {
+            hits.push(rule_hit(rule, field, Some(keys.text.raw_span(s, e))));
+        }
+        let links = if self.url_rules.is_empty() {
+            Vec::new()
+        } else {
+            signals::links(raw)
+        };
+        for link in links {
+            for (rule, _) in self.url_rules.find(&link.url.to_lowercase()) {
+                hits.push(rule_hit(rule, field, Some(link.span)));
+            }
+        }
+        signals::text_signals(
+            raw,
+            keys,
+            field,
+            &self.settings.signals,
+            &self.domains(),
+            hits,
+        );
+    }
+}
+
+fn rule_hit(rule: &RuleSpec, field: Field, span: Option<(usize, usize)>) -> Hit {
+    Hit {
+        rule: format!("rule:{}", rule.id),
+        category: rule.category,
+        weight: rule.weight,
+        action: rule.action,
+        field,
+        span,
+        explanation: if rule.description.is_empty() {
+            format!("matches rule {}", rule.id)
+        } else {
+            rule.description.clone()
+        },
+        shadow: rule.shadow,
+    }
+}
+
+fn explain(spec: &TermSpec) -> String {
+    let what = match spec.category {
+        Category::Profanity => "profanity",
+        Category::Insult => "insult",
+        Category::Hate => "hate speech",
+        Category::Identity => "identity term (counts only beside abuse)",
+        Category::SpamPhrase => "advertising phrase",
+        Category::Contact => "contact handle",
+        other => other.as_str(),
+    };
+    format!("{what} «{}» ({})", spec.term, spec.list)
+}

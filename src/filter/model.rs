@@ -1,0 +1,162 @@
+//! The filter's vocabulary: categories, actions, hits and verdicts.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use crate::domain::Class;
+
+/// What a hit is evidence of. Categories fall in two families that score separately:
+/// abuse (profanity, insult, hate) and spam (everything that advertises).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Profanity,
+    Insult,
+    Hate,
+    /// Nationalities, sects, groups: never condemns alone, raises an insult.
+    Identity,
+    SpamPhrase,
+    Contact,
+    Link,
+    DomainBlock,
+    DomainAllow,
+    Phone,
+    DisposableEmail,
+    /// Hidden characters, mixed scripts, split letters, spelled-out links.
+    Obfuscation,
+    /// Repeated words, shouting, emoji floods.
+    Repetition,
+    Duplicate,
+    Honeypot,
+    Timing,
+    Reputation,
+    /// An admin's regex rule.
+    Rule,
+}
+
+/// The two scoring families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Abuse,
+    Spam,
+    /// Counted in the total only (hold), never alone enough for spam or block.
+    Neutral,
+}
+
+impl Category {
+    pub fn family(self) -> Family {
+        use Category::*;
+        match self {
+            Profanity | Insult | Hate | Identity => Family::Abuse,
+            SpamPhrase | Contact | Link | DomainBlock | Phone | DisposableEmail | Duplicate
+            | Honeypot | Timing | Obfuscation => Family::Spam,
+            DomainAllow | Repetition | Reputation | Rule => Family::Neutral,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use Category::*;
+        match self {
+            Profanity => "profanity",
+            Insult => "insult",
+            Hate => "hate",
+            Identity => "identity",
+            SpamPhrase => "spam_phrase",
+            Contact => "contact",
+            Link => "link",
+            DomainBlock => "domain_block",
+            DomainAllow => "domain_allow",
+            Phone => "phone",
+            DisposableEmail => "disposable_email",
+            Obfuscation => "obfuscation",
+            Repetition => "repetition",
+            Duplicate => "duplicate",
+            Honeypot => "honeypot",
+            Timing => "timing",
+            Reputation => "reputation",
+            Rule => "rule",
+        }
+    }
+}
+
+/// What a hit does beyond its weight: `score` adds weight only; the others also set a
+/// minimum class.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Score,
+    Hold,
+    Spam,
+    Block,
+}
+
+impl Action {
+    /// The class this action forces at least.
+    pub fn floor(self) -> Class {
+        match self {
+            Action::Score => Class::Ok,
+            Action::Hold => Class::Hold,
+            Action::Spam => Class::Spam,
+            Action::Block => Class::Block,
+        }
+    }
+}
+
+/// Which submitted field a hit was found in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Field {
+    #[default]
+    Body,
+    Name,
+    Email,
+    Website,
+    /// Not tied to the text (timing, reputation).
+    Meta,
+}
+
+/// One piece of evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Hit {
+    /// Stable id: `list:<list>:<term>`, `signal:<name>`, `rule:<id>`.
+    pub rule: String,
+    pub category: Category,
+    pub weight: f32,
+    #[serde(default, skip_serializing_if = "is_score")]
+    pub action: Action,
+    pub field: Field,
+    /// UTF-8 byte offsets `[start, end)` into the field as submitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<(usize, usize)>,
+    /// A short explanation for moderators.
+    pub explanation: String,
+    /// Shadow hits are recorded but do not change the class.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shadow: bool,
+}
+
+fn is_score(action: &Action) -> bool {
+    *action == Action::Score
+}
+
+/// The filter's decision about one submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Verdict {
+    pub class: Class,
+    pub score: f32,
+    pub hits: Vec<Hit>,
+}

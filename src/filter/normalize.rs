@@ -1,0 +1,581 @@
+//! Text → match keys, with a map from every key byte back to the raw text.
+//!
+//! Matching never happens on the raw text. The **text key** is built in one pass over the
+//! characters (DESIGN §5):
+//! 1. compatibility decomposition (NFKD, which also folds the presentation forms
+//!    U+FB50–FDFF and U+FE70–FEFF), dropping the stray space NFKC puts before an isolated
+//!    haraka;
+//! 2. format characters, variation selectors and fillers deleted;
+//! 3. tatweel and every combining mark deleted (harakat, hamza above/below, Latin accents);
+//! 4. Arabic letter forms folded (alef forms, alef maqsura and Farsi yeh, teh marbuta,
+//!    hamza carriers, keheh, Persian and Urdu letters), Cyrillic and Greek look-alikes
+//!    mapped to Latin, everything lower-cased;
+//! 5. every decimal digit (Arabic-Indic, Persian, …) to ASCII;
+//! 6. runs of one letter collapsed (Arabic: any run; Latin: runs of three or more, so
+//!    "fuuuck" is "fuck" while "ass" and "yahoo" keep their double letters);
+//! 7. every run of separators (spaces, punctuation, symbols, emoji) becomes one space.
+//!
+//! The **joined key** re-joins runs of single letters split by separators («ف ي ا ج ر ا»,
+//! «س.ك.س», "v-i-a-g-r-a"). The **leet key** reads digits as letters inside Latin words
+//! ("sh1t", "1d10t"). Both are derived from the text key and exist only when they differ.
+//! Word lists go through the same pipeline, so a list entry and the text it should match
+//! always meet in the same form.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use crate::unicode::is_invisible;
+
+/// A normalized key and, for each of its bytes, the raw byte range it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Key {
+    text: String,
+    origin: Vec<(u32, u32)>,
+}
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The raw byte span behind key bytes `start..end` (always on char boundaries of
+    /// the raw text).
+    pub fn raw_span(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.origin.is_empty() || start >= end {
+            return (0, 0);
+        }
+        let end = end.min(self.origin.len());
+        let start = start.min(end - 1);
+        (
+            self.origin[start].0 as usize,
+            self.origin[end - 1].1 as usize,
+        )
+    }
+
+    fn push(&mut self, c: char, from: (u32, u32)) {
+        let before = self.text.len();
+        self.text.push(c);
+        for _ in before..self.text.len() {
+            self.origin.push(from);
+        }
+    }
+
+    /// Widens the origin of the last char to also cover `to` (a collapsed repeat).
+    fn extend_last(&mut self, to: u32) {
+        let Some(last) = self.text.chars().next_back() else {
+            return;
+        };
+        let n = last.len_utf8();
+        let len = self.origin.len();
+        for entry in &mut self.origin[len - n..] {
+            entry.1 = entry.1.max(to);
+        }
+    }
+
+    fn last_char(&self) -> Option<char> {
+        self.text.chars().next_back()
+    }
+
+    fn trim_trailing_space(&mut self) {
+        if self.text.ends_with(' ') {
+            self.text.pop();
+            self.origin.pop();
+        }
+    }
+}
+
+/// The three keys of one text.
+#[derive(Clone, Debug, Default)]
+pub struct Keys {
+    pub text: Key,
+    pub joined: Option<Key>,
+    pub leet: Option<Key>,
+}
+
+impl Keys {
+    pub fn of(raw: &str) -> Keys {
+        let text = text_key(raw);
+        let joined = joined_key(&text);
+        let leet = leet_key(&text);
+        Keys { text, joined, leet }
+    }
+
+    /// Every key that exists, with its kind.
+    pub fn each(&self) -> impl Iterator<Item = (KeyKind, &Key)> {
+        std::iter::once((KeyKind::Text, &self.text))
+            .chain(self.joined.as_ref().map(|k| (KeyKind::Joined, k)))
+            .chain(self.leet.as_ref().map(|k| (KeyKind::Leet, k)))
+    }
+}
+
+/// Which key a match was found in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    Text,
+    Joined,
+    Leet,
+}
+
+/// What a character contributes to a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    /// Letter or digit: part of a word.
+    Word(char),
+    /// Space, punctuation, symbol, emoji: separates words.
+    Separator,
+    /// Format characters, marks, tatweel: vanish without separating.
+    Nothing,
+}
+
+/// Builds the text key of `raw`.
+pub fn text_key(raw: &str) -> Key {
+    let mut key = Key {
+        text: String::with_capacity(raw.len()),
+        origin: Vec::with_capacity(raw.len()),
+    };
+    // The current run of one Latin letter: (letter, count, origin of its first char).
+    let mut run = Run::default();
+    for (pos, c) in raw.char_indices() {
+        let from = (pos as u32, (pos + c.len_utf8()) as u32);
+        if c.is_ascii() {
+            feed(&mut key, &mut run, classify_folded(c), from);
+            continue;
+        }
+        let mut parts = [' '; 18];
+        let mut n = 0;
+        decompose_compatible(c, |d| {
+            if n < parts.len() {
+                parts[n] = d;
+                n += 1;
+            }
+        });
+        // NFKC turns an isolated haraka (U+FE70…) into a space plus the mark: that space
+        // is not in the text the reader sees.
+        let start = usize::from(
+            n > 1 && parts[0] == ' ' && parts[1..n].iter().all(|&d| is_combining_mark(d)),
+        );
+        for &d in &parts[start..n] {
+            feed(&mut key, &mut run, classify_folded(d), from);
+        }
+    }
+    run.flush(&mut key);
+    key.trim_trailing_space();
+    key
+}
+
+#[derive(Default)]
+struct Run {
+    letter: Option<char>,
+    count: usize,
+    first: (u32, u32),
+    last: (u32, u32),
+    second: (u32, u32),
+}
+
+impl Run {
+    /// Writes a finished run of Latin letters: one letter for a run of three or more,
+    /// else the letters as they were.
+    fn flush(&mut self, key: &mut Key) {
+        if let Some(letter) = self.letter.take() {
+            match self.count {
+                1 => key.push(letter, self.first),
+                2 => {
+                    key.push(letter, self.first);
+                    key.push(letter, self.second);
+                }
+                _ => key.push(letter, (self.first.0, self.last.1)),
+            }
+        }
+        self.count = 0;
+    }
+}
+
+fn feed(key: &mut Key, run: &mut Run, class: Class, from: (u32, u32)) {
+    match class {
+        Class::Nothing => {}
+        Class::Separator => {
+            run.flush(key);
+            if !key.text.is_empty() && !key.text.ends_with(' ') {
+                key.push(' ', from);
+            }
+        }
+        Class::Word(c) if c.is_ascii_lowercase() => {
+            if run.letter == Some(c) {
+                run.count += 1;
+                if run.count == 2 {
+                    run.second = from;
+                }
+                run.last = from;
+            } else {
+                run.flush(key);
+                *run = Run {
+                    letter: Some(c),
+                    count: 1,
+                    first: from,
+                    last: from,
+                    second: from,
+                };
+            }
+        }
+        Class::Word(c) => {
+            run.flush(key);
+            // Any run of one non-Latin letter collapses; digits never do (phone numbers).
+            if key.last_char() == Some(c) && !c.is_ascii_digit() {
+                key.extend_last(from.1);
+            } else {
+                key.push(c, from);
+            }
+        }
+    }
+}
+
+/// Steps 2–5 for one (already decomposed) character.
+fn classify_folded(c: char) -> Class {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Class::Word(c.to_ascii_lowercase())
+        } else {
+            Class::Separator
+        };
+    }
+    if c == '\u{0640}' || is_invisible(c) || is_combining_mark(c) {
+        return Class::Nothing;
+    }
+    if let Some(d) = decimal_digit(c) {
+        return Class::Word(d);
+    }
+    let c = fold_letter(c);
+    if c.is_alphanumeric() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        Class::Word(lookalike(lower))
+    } else {
+        Class::Separator
+    }
+}
+
+/// Arabic letter forms, Persian and Urdu letters, folded to the letters the lists use.
+pub fn fold_letter(c: char) -> char {
+    match c {
+        // Alef forms (أ إ آ decompose to alef + a mark that step 3 deletes).
+        'ٱ' | 'ٲ' | 'ٳ' | 'ٵ' => 'ا',
+        // Alef maqsura, Farsi yeh and other yeh forms (ئ decomposes to ي + hamza).
+        'ى' | 'ی' | 'ې' | 'ۍ' | 'ێ' | 'ے' | 'ٸ' => 'ي',
+        // Teh marbuta and heh forms.
+        'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' | 'ۃ' => 'ه',
+        // Keheh, gaf, and tcheh (Gulf and Iraqi writers use چ for a dialectal ك: چلب).
+        'ک' | 'گ' | 'ڪ' | 'ګ' | 'ڳ' | 'ڱ' | 'چ' => 'ك',
+        'پ' => 'ب',
+        'ژ' => 'ز',
+        // Maghrebi v and g.
+        'ڤ' | 'ڥ' => 'ف',
+        'ڨ' | 'ڧ' => 'ق',
+        // Urdu retroflex letters.
+        'ٹ' => 'ت',
+        'ڈ' => 'د',
+        'ڑ' => 'ر',
+        'ں' => 'ن',
+        'ۆ' | 'ۇ' | 'ۈ' | 'ۋ' | 'ۉ' | 'ٶ' => 'و',
+        other => other,
+    }
+}
+
+/// Cyrillic and Greek letters that look like Latin ones ("сasino" with a Cyrillic с).
+fn lookalike(c: char) -> char {
+    match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' | 'н' => 'h',
+        'і' | 'ї' | 'ι' | 'ı' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' | 'μ' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' | 'ц' => 'u',
+        'ѵ' | 'ν' => 'v',
+        'ԝ' | 'ω' | 'ш' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'ᴢ' => 'z',
+        other => other,
+    }
+}
+
+/// Zeros of the Unicode decimal digit blocks (gc=Nd) that are not folded by NFKD.
+const DIGIT_ZEROS: [u32; 22] = [
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0xFF10,
+];
+
+/// Any decimal digit as its ASCII digit.
+pub fn decimal_digit(c: char) -> Option<char> {
+    let cp = c as u32;
+    DIGIT_ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&cp))
+        .and_then(|&zero| char::from_digit(cp - zero, 10))
+}
+
+/// The joined key: runs of three or more single-letter words re-joined.
+fn joined_key(text: &Key) -> Option<Key> {
+    let words = words(text.as_str());
+    let single = |(s, e): (usize, usize)| {
+        let w = &text.as_str()[s..e];
+        let mut chars = w.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+    };
+    let mut out: Option<Key> = None;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < words.len() {
+        if !single(words[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < words.len() && single(words[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            let key = out.get_or_insert_with(|| Key {
+                text: String::with_capacity(text.len()),
+                origin: Vec::with_capacity(text.len()),
+            });
+            copy_bytes(key, text, copied, words[i].0);
+            for &(s, e) in &words[i..j] {
+                copy_bytes(key, text, s, e);
+            }
+            copied = words[j - 1].1;
+        }
+        i = j;
+    }
+    let mut key = out?;
+    copy_bytes(&mut key, text, copied, text.len());
+    Some(key)
+}
+
+/// The leet key: inside words that mix Latin letters and digits, digits read as letters.
+fn leet_key(text: &Key) -> Option<Key> {
+    let s = text.as_str();
+    let words = words(s);
+    let mixed = |(a, b): (usize, usize)| {
+        let w = &s[a..b];
+        w.bytes().any(|c| c.is_ascii_lowercase()) && w.bytes().any(|c| c.is_ascii_digit())
+    };
+    if !words.iter().any(|&w| mixed(w)) {
+        return None;
+    }
+    let mut key = Key {
+        text: String::with_capacity(s.len()),
+        origin: Vec::with_capacity(s.len()),
+    };
+    let mut copied = 0;
+    for &(a, b) in words.iter().filter(|&&w| mixed(w)) {
+        copy_bytes(&mut key, text, copied, a);
+        for (offset, c) in s[a..b].char_indices() {
+            let mapped = match c {
+                '0' => 'o',
+                '1' => 'i',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '7' => 't',
+                '8' => 'b',
+                '9' => 'g',
+                other => other,
+            };
+            key.push(mapped, text.origin[a + offset]);
+        }
+        copied = b;
+    }
+    copy_bytes(&mut key, text, copied, s.len());
+    Some(key)
+}
+
+fn copy_bytes(out: &mut Key, from: &Key, start: usize, end: usize) {
+    if start < end {
+        out.text.push_str(&from.text[start..end]);
+        out.origin.extend_from_slice(&from.origin[start..end]);
+    }
+}
+
+/// Byte ranges of the words of a key (keys separate words with single spaces).
+pub fn words(key: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in key.bytes().enumerate() {
+        if b == b' ' {
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + 1;
+        }
+    }
+    if key.len() > start {
+        out.push((start, key.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(raw: &str) -> String {
+        text_key(raw).as_str().to_string()
+    }
+
+    #[test]
+    fn each_step_of_the_text_key() {
+        let cases = [
+            // 1. presentation forms and isolated harakat
+            (
+                "\u{FEDF}\u{FEE0}\u{FE8E}",
+                "لا",
+                "lam-alef presentation forms",
+            ),
+            ("\u{FEFB}", "لا", "lam-alef ligature"),
+            ("\u{FDF2}", "اله", "Allah ligature (لل collapses)"),
+            ("كلب\u{FE70}", "كلب", "isolated fathatan leaves no space"),
+            (
+                "ك\u{FE77}لب",
+                "كلب",
+                "isolated fatha with tatweel inside a word",
+            ),
+            ("ｗｈａｔｓａｐｐ", "whatsapp", "full-width Latin"),
+            // 2. format characters
+            (
+                "وا\u{200B}تس\u{200C}اب",
+                "واتساب",
+                "zero-width space and non-joiner",
+            ),
+            ("\u{200F}حمار\u{200E}", "حمار", "bidi marks"),
+            ("\u{061C}كلب\u{FEFF}", "كلب", "Arabic letter mark and BOM"),
+            ("ح\u{FE0F}مار", "حمار", "variation selector"),
+            // 3. tatweel and marks
+            ("كـــلـب", "كلب", "tatweel"),
+            ("كَلْبٌ", "كلب", "harakat"),
+            ("حِمَارٌ", "حمار", "kasra, fatha, dammatan"),
+            ("café", "cafe", "Latin accent"),
+            // 4. letter folding
+            ("أحمق", "احمق", "alef with hamza above"),
+            ("إسلام", "اسلام", "alef with hamza below"),
+            ("آخر", "اخر", "alef madda"),
+            ("ٱلله", "اله", "alef wasla"),
+            ("مستشفى", "مستشفي", "alef maqsura"),
+            ("فارسی", "فارسي", "Farsi yeh"),
+            ("مدرسة", "مدرسه", "teh marbuta"),
+            ("مسئول", "مسيول", "yeh with hamza"),
+            ("مؤتمر", "موتمر", "waw with hamza"),
+            ("کلب", "كلب", "keheh"),
+            ("گلب", "كلب", "gaf"),
+            ("چلب", "كلب", "tcheh as dialectal kaf"),
+            ("ڤيزا", "فيزا", "veh"),
+            (
+                "ПРИВЕТ",
+                "npиbet",
+                "Cyrillic capitals: look-alikes mapped, others lower-cased",
+            ),
+            ("сasino", "casino", "Cyrillic es"),
+            ("CASINO", "casino", "upper case"),
+            // 5. digits
+            ("٠٥٥١٢٣٤٥٦٧", "0551234567", "Arabic-Indic digits"),
+            ("۰۵۵۱۲۳", "055123", "Persian digits"),
+            ("١٠٠٠٠", "10000", "digits never collapse"),
+            // 6. collapsing
+            ("كلللللب", "كلب", "Arabic run"),
+            ("حمااااار", "حمار", "elongated alef"),
+            ("fuuuuck", "fuck", "Latin run of three or more"),
+            ("yahoo", "yahoo", "Latin double kept"),
+            ("class", "class", "ss kept"),
+            // 7. separators
+            ("كلب،  ابن!!! كلب", "كلب ابن كلب", "punctuation and spaces"),
+            ("شيخ🔥روحاني", "شيخ روحاني", "emoji separate words"),
+            (
+                "  leading and trailing  ",
+                "leading and trailing",
+                "no edge spaces",
+            ),
+        ];
+        for (raw, want, why) in cases {
+            assert_eq!(key(raw), want, "{why}: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn spans_map_back_to_the_raw_text() {
+        let raw = "قال: يا كَلْــبُ!";
+        let k = text_key(raw);
+        let at = k.as_str().find("كلب").unwrap();
+        let (s, e) = k.raw_span(at, at + "كلب".len());
+        assert_eq!(
+            &raw[s..e],
+            "كَلْــبُ".trim_end_matches('ُ'),
+            "span covers the word with its inner marks"
+        );
+        let raw = "وااااتساب";
+        let k = text_key(raw);
+        let (s, e) = k.raw_span(0, k.len());
+        assert_eq!(&raw[s..e], raw, "a collapsed run maps to the whole run");
+    }
+
+    #[test]
+    fn the_joined_key_rejoins_split_letters() {
+        let cases = [
+            ("ف ي ا ج ر ا رخيصة", Some("فياجرا رخيصه"), "spaced letters"),
+            ("س.ك.س", Some("سكس"), "dotted letters"),
+            ("v-i-a-g-r-a now", Some("viagra now"), "dashed Latin"),
+            ("و🌹ا🌹ت🌹س", Some("واتس"), "emoji between letters"),
+            ("و قال ان", None, "a lone conjunction is not a run"),
+            ("ا ب", None, "two letters are not a run"),
+        ];
+        for (raw, want, why) in cases {
+            let joined = joined_key(&text_key(raw));
+            assert_eq!(joined.as_ref().map(Key::as_str), want, "{why}");
+        }
+        let raw = "call ف ي ا ج ر ا";
+        let joined = joined_key(&text_key(raw)).unwrap();
+        let at = joined.as_str().find("فياجرا").unwrap();
+        let (s, e) = joined.raw_span(at, at + "فياجرا".len());
+        assert_eq!(&raw[s..e], "ف ي ا ج ر ا");
+    }
+
+    #[test]
+    fn the_leet_key_reads_digits_as_letters_in_latin_words() {
+        let cases = [
+            ("you are an 1d10t", Some("you are an idiot")),
+            ("sh1t happens 2026", Some("shit happens 2026")),
+            ("call 0551234567", None),
+            ("7mar", Some("tmar")),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(
+                leet_key(&text_key(raw)).as_ref().map(Key::as_str),
+                want,
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_digits_of_every_script_become_ascii() {
+        assert_eq!(decimal_digit('٧'), Some('7'));
+        assert_eq!(decimal_digit('۹'), Some('9'));
+        assert_eq!(decimal_digit('५'), Some('5'));
+        assert_eq!(decimal_digit('a'), None);
+    }
+}

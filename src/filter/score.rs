@@ -1,0 +1,177 @@
+//! Hits → score → class.
+//!
+//! Each rule counts once however often it fires (its largest weight). The abuse family
+//! (profanity, insult, hate) and the spam family are summed apart: identity terms add to
+//! abuse only when there is abuse; the spam class needs spam-family evidence; a block needs
+//! abuse past the block threshold or a hit whose action is `block`. Neutral hits
+//! (reputation, repetition, allowed links) only move the total. Shadow hits are recorded
+//! and ignored here.
+
+use std::collections::HashMap;
+
+use super::model::{Category, Class, Family, Hit};
+use super::settings::FilterSettings;
+
+/// The class and score of a set of hits.
+pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f32) {
+    let mut by_rule: HashMap<&str, &Hit> = HashMap::new();
+    for hit in hits.iter().filter(|h| !h.shadow) {
+        by_rule
+            .entry(hit.rule.as_str())
+            .and_modify(|best| {
+                if hit.weight > best.weight {
+                    *best = hit;
+                }
+            })
+            .or_insert(hit);
+    }
+    let (mut abuse, mut spam, mut neutral) = (0f32, 0f32, 0f32);
+    let mut identity = 0usize;
+    let mut floor = Class::Ok;
+    for hit in by_rule.values() {
+        floor = floor.max(hit.action.floor());
+        match (hit.category, hit.category.family()) {
+            (Category::Identity, _) => identity += 1,
+            (_, Family::Abuse) => abuse += hit.weight,
+            (_, Family::Spam) => spam += hit.weight,
+            (_, Family::Neutral) => neutral += hit.weight,
+        }
+    }
+    if abuse > 0.0 {
+        abuse += settings.signals.identity_boost * identity.min(2) as f32;
+    }
+    let total = abuse + spam + neutral;
+    // Good history can lower a spam score; bad history cannot make spam on its own.
+    let spam_score = spam + neutral.min(0.0);
+    let mut class = if abuse >= settings.block {
+        Class::Block
+    } else if spam_score >= settings.spam {
+        Class::Spam
+    } else if total >= settings.hold {
+        Class::Hold
+    } else {
+        Class::Ok
+    };
+    class = class.max(floor);
+    if flood {
+        class = class.max(Class::Hold);
+    }
+    (class, (total * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::model::{Action, Field};
+
+    fn hit(rule: &str, category: Category, weight: f32) -> Hit {
+        Hit {
+            rule: rule.into(),
+            category,
+            weight,
+            action: Action::Score,
+            field: Field::Body,
+            span: None,
+            explanation: String::new(),
+            shadow: false,
+        }
+    }
+
+    #[test]
+    fn classes_follow_the_thresholds() {
+        let s = FilterSettings::default();
+        let cases: Vec<(Vec<Hit>, Class, &str)> = vec![
+            (vec![], Class::Ok, "nothing"),
+            (
+                vec![hit("a", Category::Insult, 3.0)],
+                Class::Hold,
+                "one insult holds",
+            ),
+            (
+                vec![hit("a", Category::Insult, 1.0)],
+                Class::Ok,
+                "a mild word alone passes",
+            ),
+            (
+                vec![hit("i", Category::Identity, 0.0)],
+                Class::Ok,
+                "identity alone never condemns",
+            ),
+            (
+                vec![
+                    hit("i", Category::Identity, 0.0),
+                    hit("j", Category::Identity, 0.0),
+                    hit("k", Category::Identity, 0.0),
+                ],
+                Class::Ok,
+                "many identity terms alone",
+            ),
+            (
+                vec![
+                    hit("a", Category::Insult, 1.5),
+                    hit("i", Category::Identity, 0.0),
+                ],
+                Class::Hold,
+                "identity raises an insult",
+            ),
+            (
+                vec![
+                    hit("s", Category::SpamPhrase, 3.0),
+                    hit("p", Category::Phone, 3.5),
+                ],
+                Class::Spam,
+                "ad plus phone",
+            ),
+            (
+                vec![hit("p", Category::Phone, 3.5)],
+                Class::Hold,
+                "a phone alone holds",
+            ),
+            (
+                vec![
+                    hit("a", Category::Profanity, 5.0),
+                    hit("b", Category::Profanity, 5.0),
+                    hit("c", Category::Hate, 6.0),
+                ],
+                Class::Block,
+                "heavy abuse blocks",
+            ),
+            (
+                vec![
+                    hit("a", Category::Insult, 6.0),
+                    hit("a", Category::Insult, 6.0),
+                    hit("a", Category::Insult, 6.0),
+                ],
+                Class::Hold,
+                "a repeated word counts once",
+            ),
+            (
+                vec![
+                    hit("s", Category::SpamPhrase, 4.0),
+                    hit("l", Category::Link, 2.0),
+                    hit("t", Category::Reputation, -2.0),
+                ],
+                Class::Hold,
+                "a trusted author is not spam for a link",
+            ),
+        ];
+        for (hits, want, why) in cases {
+            assert_eq!(decide(&hits, &s, false).0, want, "{why}");
+        }
+    }
+
+    #[test]
+    fn actions_floors_shadow_and_flood() {
+        let s = FilterSettings::default();
+        let mut blocker = hit("b", Category::Hate, 0.5);
+        blocker.action = Action::Block;
+        assert_eq!(decide(&[blocker.clone()], &s, false).0, Class::Block);
+        blocker.shadow = true;
+        assert_eq!(
+            decide(&[blocker], &s, false).0,
+            Class::Ok,
+            "shadow hits do not count"
+        );
+        assert_eq!(decide(&[], &s, true).0, Class::Hold, "flood guard holds");
+    }
+}

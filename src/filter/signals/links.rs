@@ -1,0 +1,173 @@
+//! Links, their domains, e-mail addresses in the text, and links spelled out to dodge a
+//! link detector («dot com», «نقطة كوم», `[.]`, "w w w").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::filter::normalize::Keys;
+
+/// Top-level domains that spammers use and readers cite.
+const TLDS: &str = "com|net|org|info|biz|me|io|co|sa|ae|qa|kw|bh|om|eg|ly|xyz|top|site|online|shop|store|link|app|tk|ml|ga|cf|gq|ru|cn|in|pk|us|uk|tv|cc|ws|to|gl|gd|ee|be|it|de|fr|ma|dz|tn|jo|lb|iq|sy|ps|sd|ye|live|club|vip|win|bet|fun|icu|buzz|cam|ink|pro|pw|su|ir|tr|ly|gov|edu|int|news|blog|tk|one|life|world|today";
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r#"(?i)(?:https?://|www\.)[^\s<>"'(){{}}\[\]]+|(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{TLDS})(?-u:\b)(?:/[^\s<>"']*)?"#
+    );
+    Regex::new(&pattern).unwrap_or_else(|e| unreachable!("link pattern: {e}"))
+});
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+        .unwrap_or_else(|e| unreachable!("email pattern: {e}"))
+});
+
+/// Spelled-out dots in the text key: "dot com", «نقطه كوم», «دوت نت».
+static SPELLED_DOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^| )(?:dot|dt|نقطه|دوت|دات|دت) (?:com|net|org|كوم|كم|نت|اورج|اورغ)(?: |$)")
+        .unwrap_or_else(|e| unreachable!("spelled dot pattern: {e}"))
+});
+
+/// Bracketed dots in the raw text: `[.]`, `(.)`, `{dot}`.
+static BRACKET_DOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[\[({]\s*(?:\.|dot|نقطة)\s*[\])}]")
+        .unwrap_or_else(|e| unreachable!("bracket dot pattern: {e}"))
+});
+
+/// A link found in the raw text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub span: (usize, usize),
+    pub url: String,
+    /// Lower-case host without `www.`.
+    pub host: String,
+}
+
+/// Every link of `raw`.
+pub fn links(raw: &str) -> Vec<Link> {
+    // Cheap gate: no dot, no link.
+    if !raw.contains('.') {
+        return Vec::new();
+    }
+    LINK.find_iter(raw)
+        .map(|m| {
+            let url = m
+                .as_str()
+                .trim_end_matches(['.', ',', '،', '!', '?', ';', ':']);
+            let host = host_of(url);
+            Link {
+                span: (m.start(), m.start() + url.len()),
+                url: url.to_string(),
+                host,
+            }
+        })
+        .filter(|link| link.host.contains('.'))
+        .collect()
+}
+
+fn host_of(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
+    host.strip_prefix("www.").unwrap_or(host).to_string()
+}
+
+/// Does `host` equal `domain` or end with `.domain`?
+pub fn under(host: &str, domain: &str) -> bool {
+    host == domain
+        || (host.len() > domain.len()
+            && host.ends_with(domain)
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+}
+
+/// E-mail addresses written in the text (a way to take the conversation elsewhere).
+pub fn emails(raw: &str) -> Option<(usize, usize)> {
+    if !raw.contains('@') {
+        return None;
+    }
+    EMAIL.find(raw).map(|m| (m.start(), m.end()))
+}
+
+/// A link written so that link detectors miss it.
+pub fn obfuscated_link(raw: &str, keys: &Keys) -> Option<(usize, usize)> {
+    if let Some(m) = BRACKET_DOT.find(raw) {
+        return Some((m.start(), m.end()));
+    }
+    if let Some(m) = SPELLED_DOT.find(keys.text.as_str()) {
+        return Some(keys.text.raw_span(m.start(), m.end()));
+    }
+    // "w w w" or "w.w.w" re-joined, when the raw text has no real "www.".
+    let joined = keys.joined.as_ref()?;
+    let at = joined
+        .as_str()
+        .split(' ')
+        .scan(0usize, |offset, word| {
+            let start = *offset;
+            *offset += word.len() + 1;
+            Some((start, word))
+        })
+        .find(|(_, word)| *word == "www")?
+        .0;
+    Some(joined.raw_span(at, at + 3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_found_with_their_hosts() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "زوروا https://www.Example.com/path?x=1 الآن",
+                &["example.com"],
+            ),
+            ("موقعنا shop-now.xyz/offer، تفضلوا", &["shop-now.xyz"]),
+            ("المصدر: www.moh.gov.sa.", &["moh.gov.sa"]),
+            ("bit.ly/abc و t.me/channel", &["bit.ly", "t.me"]),
+            ("سعر البرميل 85.5 دولار", &[]),
+            ("الساعة 10.30 صباحا", &[]),
+            ("نهاية الجملة.بداية أخرى", &[]),
+        ];
+        for (text, hosts) in cases {
+            let found: Vec<String> = links(text).into_iter().map(|l| l.host).collect();
+            assert_eq!(found, *hosts, "{text}");
+        }
+    }
+
+    #[test]
+    fn spans_cover_the_link_without_trailing_punctuation() {
+        let text = "اقرأ example.com.";
+        let link = &links(text)[0];
+        assert_eq!(&text[link.span.0..link.span.1], "example.com");
+    }
+
+    #[test]
+    fn allowed_domains_match_on_a_dot_boundary() {
+        assert!(under("moh.gov.sa", "gov.sa"));
+        assert!(under("gov.sa", "gov.sa"));
+        assert!(!under("xgov.sa", "gov.sa"));
+    }
+
+    #[test]
+    fn spelled_out_links_are_noticed() {
+        let cases = [
+            ("موقعنا shop نقطة كوم", true),
+            ("visit cheapmeds dot com today", true),
+            ("example[.]com", true),
+            ("w w w . shop", true),
+            ("النقطة المهمة في الكوم", false),
+            ("عادي جدا", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                obfuscated_link(text, &Keys::of(text)).is_some(),
+                want,
+                "{text}"
+            );
+        }
+    }
+}

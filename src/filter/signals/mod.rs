@@ -1,0 +1,278 @@
+//! Evidence besides the word lists: links, phones, hidden characters, shape, the
+//! submission's circumstances (honeypot, timing) and the author's history.
+
+mod links;
+mod phones;
+mod shape;
+
+pub use links::{Link, links, under};
+
+use super::model::{Category, Field, Hit};
+use super::normalize::Keys;
+use super::settings::SignalWeights;
+use super::{Context, Input};
+
+/// What the signals need that the filter compiled once.
+pub struct Domains<'a> {
+    pub blocked: &'a std::collections::BTreeMap<String, f32>,
+    pub allowed: &'a [String],
+    pub disposable: &'a std::collections::HashSet<String>,
+}
+
+fn hit(
+    rule: &str,
+    category: Category,
+    weight: f32,
+    field: Field,
+    span: Option<(usize, usize)>,
+    explanation: String,
+) -> Hit {
+    Hit {
+        rule: format!("signal:{rule}"),
+        category,
+        weight,
+        action: Default::default(),
+        field,
+        span,
+        explanation,
+        shadow: false,
+    }
+}
+
+/// Signals of one text field (body or name).
+pub fn text_signals(
+    raw: &str,
+    keys: &Keys,
+    field: Field,
+    w: &SignalWeights,
+    domains: &Domains,
+    out: &mut Vec<Hit>,
+) {
+    let mut counted_links = 0;
+    for link in links(raw) {
+        if let Some((domain, weight)) = domains.blocked.iter().find(|(d, _)| under(&link.host, d)) {
+            out.push(hit(
+                "blocked_domain",
+                Category::DomainBlock,
+                *weight,
+                field,
+                Some(link.span),
+                format!("link to a blocked domain ({domain})"),
+            ));
+        } else if domains.allowed.iter().any(|d| under(&link.host, d)) {
+            out.push(hit(
+                "allowed_domain",
+                Category::DomainAllow,
+                0.0,
+                field,
+                Some(link.span),
+                format!("link to an allowed domain ({})", link.host),
+            ));
+        } else {
+            counted_links += 1;
+            let weight = if counted_links <= 3 { w.link } else { 0.0 };
+            out.push(Hit {
+                rule: format!("signal:link:{counted_links}"),
+                ..hit(
+                    "link",
+                    Category::Link,
+                    weight,
+                    field,
+                    Some(link.span),
+                    format!("link to {}", link.host),
+                )
+            });
+        }
+    }
+    if let Some(span) = links::obfuscated_link(raw, keys) {
+        out.push(hit(
+            "obfuscated_link",
+            Category::Obfuscation,
+            w.obfuscated_link,
+            field,
+            Some(span),
+            "a link spelled out to dodge link detection".into(),
+        ));
+    }
+    if let Some(span) = links::emails(raw) {
+        out.push(hit(
+            "email_in_text",
+            Category::Contact,
+            w.email_in_text,
+            field,
+            Some(span),
+            "an e-mail address in the text".into(),
+        ));
+    }
+    if let Some(span) = phones::phone_number(&keys.text) {
+        out.push(hit(
+            "phone",
+            Category::Phone,
+            w.phone,
+            field,
+            Some(span),
+            "a phone number".into(),
+        ));
+    } else if let Some(span) = phones::spelled_phone(&keys.text) {
+        out.push(hit(
+            "spelled_phone",
+            Category::Phone,
+            w.spelled_phone,
+            field,
+            Some(span),
+            "a phone number spelled out in words".into(),
+        ));
+    }
+    if let Some((span, count)) = shape::hidden_inside_words(raw) {
+        out.push(hit(
+            "hidden_characters",
+            Category::Obfuscation,
+            w.hidden_characters,
+            field,
+            Some(span),
+            format!("{count} invisible character(s) inside words"),
+        ));
+    }
+    if let Some(span) = shape::mixed_script_word(raw) {
+        out.push(hit(
+            "mixed_script",
+            Category::Obfuscation,
+            w.mixed_script,
+            field,
+            Some(span),
+            "a word mixing alphabets (look-alike letters)".into(),
+        ));
+    }
+    if field == Field::Body {
+        if let Some(span) = shape::repeated_word(&keys.text) {
+            out.push(hit(
+                "repeated_word",
+                Category::Repetition,
+                w.repeated_word,
+                field,
+                Some(span),
+                "the same word four or more times in a row".into(),
+            ));
+        }
+        if shape::shouting(raw) {
+            out.push(hit(
+                "shouting",
+                Category::Repetition,
+                w.shouting,
+                field,
+                None,
+                "mostly capital letters".into(),
+            ));
+        }
+        if shape::emoji_flood(raw) {
+            out.push(hit(
+                "emoji_flood",
+                Category::Repetition,
+                w.emoji_flood,
+                field,
+                None,
+                "a flood of emoji".into(),
+            ));
+        }
+    }
+}
+
+/// Signals of the submission as a whole: email domain, honeypot, timing, history.
+pub fn meta_signals(
+    input: &Input,
+    ctx: &Context,
+    w: &SignalWeights,
+    domains: &Domains,
+    out: &mut Vec<Hit>,
+) {
+    if let Some(domain) = input
+        .email
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        && domains.disposable.iter().any(|d| under(&domain, d))
+    {
+        out.push(hit(
+            "disposable_email",
+            Category::DisposableEmail,
+            w.disposable_email,
+            Field::Email,
+            None,
+            format!("a throwaway e-mail domain ({domain})"),
+        ));
+    }
+    if input.website.is_some_and(|v| !v.trim().is_empty()) {
+        out.push(hit(
+            "honeypot",
+            Category::Honeypot,
+            w.honeypot,
+            Field::Website,
+            None,
+            "the hidden field humans leave empty was filled in".into(),
+        ));
+    }
+    if let Some(ms) = ctx.elapsed_ms
+        && ms < w.too_fast_ms
+    {
+        out.push(hit(
+            "too_fast",
+            Category::Timing,
+            w.too_fast,
+            Field::Meta,
+            None,
+            format!("sent {ms} ms after the form was served"),
+        ));
+    }
+    let rep = &ctx.reputation;
+    if rep.spam > 0 {
+        out.push(hit(
+            "known_spammer",
+            Category::Reputation,
+            w.known_spammer * rep.spam.min(3) as f32,
+            Field::Meta,
+            None,
+            format!("{} earlier comment(s) by this author marked spam", rep.spam),
+        ));
+    } else if rep.approved >= w.trusted_after && rep.rejected == 0 {
+        out.push(hit(
+            "trusted_author",
+            Category::Reputation,
+            w.trusted_author,
+            Field::Meta,
+            None,
+            format!("{} approved comments and none rejected", rep.approved),
+        ));
+    }
+}
+
+/// The near-duplicate signal, against the recent fingerprints in the context.
+pub fn duplicate_signal(
+    fingerprint: Option<u64>,
+    ctx: &Context,
+    w: &SignalWeights,
+    out: &mut Vec<Hit>,
+) {
+    let Some(fp) = fingerprint else { return };
+    let close = |r: &&super::Recent| {
+        super::fingerprint::distance(r.fingerprint, fp) <= super::fingerprint::MAX_DISTANCE
+    };
+    let same_author = |r: &super::Recent| ctx.author.is_some() && r.author == ctx.author;
+    if ctx.recent.iter().filter(close).any(|r| !same_author(r)) {
+        out.push(hit(
+            "duplicate",
+            Category::Duplicate,
+            w.duplicate_other,
+            Field::Body,
+            None,
+            "nearly the same text as a recent comment by another author".into(),
+        ));
+    } else if ctx.recent.iter().filter(close).any(same_author) {
+        out.push(hit(
+            "duplicate_same_author",
+            Category::Duplicate,
+            w.duplicate_same,
+            Field::Body,
+            None,
+            "nearly the same text as this author's recent comment".into(),
+        ));
+    }
+}

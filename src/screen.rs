@@ -1,0 +1,127 @@
+//! Screening a submission with the live filter: the context around it (time since the
+//! form was served, fingerprints of recent comments), the check, and what to remember.
+//!
+//! The compiled filter sits behind an `ArcSwap`, so an admin's change replaces it whole
+//! while checks in flight finish on the old one.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+
+use crate::filter::{Context, Filter, Input, Recent, Verdict};
+use crate::keys::Keys;
+use crate::seal;
+
+/// How many recent fingerprints are kept for near-duplicate detection.
+const RECENT: usize = 2_000;
+
+/// Form tokens older than this carry no timing information.
+const FORM_TOKEN_MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The live filter and the memory it needs between submissions.
+pub struct Screen {
+    filter: ArcSwap<Filter>,
+    recent: Mutex<VecDeque<Recent>>,
+    form_key: [u8; 32],
+}
+
+impl Screen {
+    pub fn new(filter: Filter, keys: &Keys) -> Screen {
+        Screen {
+            filter: ArcSwap::from_pointee(filter),
+            recent: Mutex::new(VecDeque::with_capacity(RECENT)),
+            form_key: keys.derive("form-token"),
+        }
+    }
+
+    /// The filter now in force.
+    pub fn filter(&self) -> Arc<Filter> {
+        self.filter.load_full()
+    }
+
+    /// Puts a new filter in force for every later check.
+    pub fn replace(&self, filter: Filter) {
+        self.filter.store(Arc::new(filter));
+    }
+
+    /// A token recording when the form for `article` was served.
+    pub fn form_token(&self, article: &str, now_ms: i64) -> String {
+        let mut payload = now_ms.to_be_bytes().to_vec();
+        payload.extend_from_slice(article.as_bytes());
+        seal::seal(&self.form_key, &payload)
+    }
+
+    /// Milliseconds since the form was served, when the token is genuine, for this
+    /// article, and not stale.
+    pub fn elapsed_since_form(&self, token: &str, article: &str, now_ms: i64) -> Option<u64> {
+        let payload = seal::open(&self.form_key, token)?;
+        let (time, rest) = payload.split_at_checked(8)?;
+        if rest != article.as_bytes() {
+            return None;
+        }
+        let issued = i64::from_be_bytes(time.try_into().ok()?);
+        let elapsed = now_ms - issued;
+        (0..FORM_TOKEN_MAX_AGE_MS)
+            .contains(&elapsed)
+            .then_some(elapsed as u64)
+    }
+
+    /// Checks a submission, then remembers its fingerprint for the ones after it.
+    pub fn check(&self, input: &Input, mut ctx: Context) -> Verdict {
+        let filter = self.filter();
+        let fingerprint = Filter::fingerprint(input.body);
+        if fingerprint.is_some()
+            && let Ok(recent) = self.recent.lock()
+        {
+            ctx.recent = recent.iter().cloned().collect();
+        }
+        let verdict = filter.check(input, &ctx);
+        if let (Some(fingerprint), Ok(mut recent)) = (fingerprint, self.recent.lock()) {
+            if recent.len() == RECENT {
+                recent.pop_front();
+            }
+            recent.push_back(Recent {
+                fingerprint,
+                author: ctx.author.clone(),
+            });
+        }
+        verdict
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screen() -> Screen {
+        let filter = Filter::compile(&Default::default(), Default::default()).unwrap();
+        Screen::new(filter, &Keys::from_secret(b"test"))
+    }
+
+    #[test]
+    fn form_tokens_tell_the_time_since_the_form_was_served() {
+        let s = screen();
+        let token = s.form_token("/news/1", 1_000_000);
+        assert_eq!(
+            s.elapsed_since_form(&token, "/news/1", 1_004_500),
+            Some(4_500)
+        );
+        assert_eq!(
+            s.elapsed_since_form(&token, "/news/2", 1_004_500),
+            None,
+            "another article"
+        );
+        assert_eq!(
+            s.elapsed_since_form(&token, "/news/1", 999_000),
+            None,
+            "from the future"
+        );
+        assert_eq!(
+            s.elapsed_since_form(&token, "/news/1", 1_000_000 + FORM_TOKEN_MAX_AGE_MS),
+            None,
+            "stale"
+        );
+        assert_eq!(s.elapsed_since_form("forged", "/news/1", 1_004_500), None);
+    }
+}
