@@ -21,6 +21,8 @@ pub mod i18n;
 pub mod keys;
 /// Screening submissions with the live filter and its memory.
 pub mod screen;
+/// `raqib score`: the filter offline over JSON Lines, with a summary table.
+pub mod scoring;
 /// Sealed (HMAC-authenticated) tokens.
 pub mod seal;
 /// Serving the router on a socket with graceful shutdown.

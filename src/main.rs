@@ -1,4 +1,4 @@
-//! The `raqib` command: `serve` (default) and `migrate`. Thin: everything lives in the library.
+//! The `raqib` command: `serve` (default), `migrate`, `score`, `wordlists check`. Thin: everything lives in the library.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +27,34 @@ enum Command {
     Serve,
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Run the filter over JSON Lines (`{"id","text"|"body","name"?,"email"?}` per line)
+    /// and write `{"id","class","score","hits"}` per line.
+    Score {
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+        /// Lines carry `"label": "ham"|"spam"|"abuse"`: print the summary table (result
+        /// lines then go only to --output).
+        #[arg(long)]
+        labels: bool,
+        /// Write result lines to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Score only one half of the lines: 1 (odd line numbers) or 2 (even), to tune on
+        /// one half and report on the other.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+        half: Option<u8>,
+    },
+    /// Word-list tools.
+    Wordlists {
+        #[command(subcommand)]
+        command: WordlistsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WordlistsCommand {
+    /// Load and check every list (the same checks as at start), print what was found.
+    Check,
 }
 
 fn main() -> ExitCode {
@@ -38,6 +66,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    match cli.command {
+        Some(Command::Score { input, labels, output, half }) => {
+            return exit(score(&config, input, labels, output, half));
+        }
+        Some(Command::Wordlists { command: WordlistsCommand::Check }) => {
+            return exit(check_wordlists(&config));
+        }
+        _ => {}
+    }
     raqib::telemetry::init(&config.log);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -47,11 +84,15 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => raqib::server::serve(config).await,
-            Command::Migrate => migrate(config).await,
+        match cli.command {
+            Some(Command::Migrate) => migrate(config).await,
+            _ => raqib::server::serve(config).await,
         }
     });
+    exit(result.map_err(|e| e.to_string()))
+}
+
+fn exit(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -59,6 +100,79 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn score(
+    config: &Config,
+    input: Option<PathBuf>,
+    labels: bool,
+    output: Option<PathBuf>,
+    half: Option<u8>,
+) -> Result<(), String> {
+    use std::io::{BufReader, Write};
+    let filter = raqib::app::load_filter(config).map_err(|e| e.to_string())?;
+    let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
+        None => Box::new(BufReader::new(std::io::stdin())),
+        Some(path) if path.as_os_str() == "-" => Box::new(BufReader::new(std::io::stdin())),
+        Some(path) => Box::new(BufReader::new(
+            std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        )),
+    };
+    let mut file;
+    let mut stdout;
+    let sink: Option<&mut dyn Write> = match (&output, labels) {
+        (Some(path), _) => {
+            file = std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            );
+            Some(&mut file)
+        }
+        (None, false) => {
+            stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            Some(&mut stdout)
+        }
+        (None, true) => None,
+    };
+    let half = match half {
+        Some(1) => raqib::scoring::Half::First,
+        Some(_) => raqib::scoring::Half::Second,
+        None => raqib::scoring::Half::All,
+    };
+    let summary = raqib::scoring::score(filter, reader, sink, half)?;
+    if labels {
+        print!("{}", summary.table());
+    }
+    Ok(())
+}
+
+fn check_wordlists(config: &Config) -> Result<(), String> {
+    use raqib::filter::{Filter, Source, lists};
+    let source = Source::dir_or_embedded(std::path::Path::new(&config.wordlists));
+    println!("word lists: {}", source.describe());
+    let loaded = lists::load(&source).map_err(|errors| {
+        for error in &errors {
+            eprintln!("{error}");
+        }
+        format!("{} error(s) in the word lists", errors.len())
+    })?;
+    for warning in &loaded.warnings {
+        println!("warning: {warning}");
+    }
+    for list in &loaded.lists {
+        let n = loaded.terms.iter().filter(|t| t.list == list.name).count();
+        println!("  {:<20} {:<17} {:>5} entries  {}", list.name, list.category.as_str(), n, list.file);
+    }
+    println!(
+        "  blocked domains: {}, allowed domains: {}, disposable e-mail domains: {}, rules: {}",
+        loaded.blocked_domains.len(),
+        loaded.allowed_domains.len(),
+        loaded.disposable_domains.len(),
+        loaded.rules.len()
+    );
+    let started = std::time::Instant::now();
+    let filter = Filter::compile(&loaded, config.filter.clone())?;
+    println!("compiled {} entries in {:.0} ms: ok", filter.term_count(), started.elapsed().as_secs_f64() * 1000.0);
+    Ok(())
 }
 
 async fn migrate(config: Config) -> Result<(), Box<dyn std::error::Error>> {

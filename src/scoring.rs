@@ -1,0 +1,252 @@
+//! `raqib score`: the server's filter run offline over JSON Lines, and the summary table
+//! that tells how a word-list change does on labelled data.
+//!
+//! Input lines: `{"id", "text" | "body", "name"?, "email"?, "label"?}`. Output lines:
+//! `{"id", "class", "score", "hits"}`. Lines are a stream in order: each earlier line is
+//! near-duplicate context for the later ones, as recent comments are on the server. There
+//! is no reputation offline.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::filter::{Class, Context, Filter, Hit, Input};
+use crate::keys::Keys;
+use crate::screen::Screen;
+
+/// One input line.
+#[derive(Debug, Deserialize)]
+struct Line {
+    id: serde_json::Value,
+    #[serde(alias = "body")]
+    text: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+/// One output line.
+#[derive(Debug, Serialize)]
+struct Scored<'a> {
+    id: &'a serde_json::Value,
+    class: Class,
+    score: f32,
+    hits: &'a [Hit],
+}
+
+/// Which lines to read: all, or one half (odd or even line numbers) to tune on one and
+/// report on the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Half {
+    All,
+    First,
+    Second,
+}
+
+impl Half {
+    fn keeps(self, index: usize) -> bool {
+        match self {
+            Half::All => true,
+            Half::First => index % 2 == 0,
+            Half::Second => index % 2 == 1,
+        }
+    }
+}
+
+/// Counts per label and class.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    counts: BTreeMap<String, BTreeMap<Class, usize>>,
+    pub lines: usize,
+}
+
+impl Summary {
+    fn add(&mut self, label: &str, class: Class) {
+        *self
+            .counts
+            .entry(label.to_string())
+            .or_default()
+            .entry(class)
+            .or_default() += 1;
+    }
+
+    fn count(&self, label: &str, pred: impl Fn(Class) -> bool) -> usize {
+        self.counts
+            .get(label)
+            .map(|by| by.iter().filter(|(c, _)| pred(**c)).map(|(_, n)| n).sum())
+            .unwrap_or(0)
+    }
+
+    fn total(&self, label: &str) -> usize {
+        self.count(label, |_| true)
+    }
+
+    fn ratio(part: usize, whole: usize) -> Option<f64> {
+        (whole > 0).then(|| part as f64 / whole as f64)
+    }
+
+    /// Spam or block on ham.
+    pub fn ham_false_positive_rate(&self) -> Option<f64> {
+        Self::ratio(self.count("ham", |c| c >= Class::Spam), self.total("ham"))
+    }
+
+    /// Anything but ok on ham.
+    pub fn ham_hold_rate(&self) -> Option<f64> {
+        Self::ratio(self.count("ham", |c| c != Class::Ok), self.total("ham"))
+    }
+
+    /// Spam labelled spam that came out spam or block.
+    pub fn spam_recall(&self) -> Option<f64> {
+        Self::ratio(self.count("spam", |c| c >= Class::Spam), self.total("spam"))
+    }
+
+    /// Of everything classed spam or block, the share labelled spam.
+    pub fn spam_precision(&self) -> Option<f64> {
+        let predicted: usize = self.counts.keys().map(|l| self.count(l, |c| c >= Class::Spam)).sum();
+        Self::ratio(self.count("spam", |c| c >= Class::Spam), predicted)
+    }
+
+    /// Abuse that came out anything but ok.
+    pub fn abuse_caught(&self) -> Option<f64> {
+        Self::ratio(self.count("abuse", |c| c != Class::Ok), self.total("abuse"))
+    }
+
+    /// The table `raqib score --labels` prints.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "| label | n | ok | hold | spam | block |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        for label in self.counts.keys() {
+            let n = self.total(label);
+            let share = |class: Class| pct(Self::ratio(self.count(label, |c| c == class), n));
+            let _ = writeln!(
+                out,
+                "| {label} | {n} | {} | {} | {} | {} |",
+                share(Class::Ok),
+                share(Class::Hold),
+                share(Class::Spam),
+                share(Class::Block)
+            );
+        }
+        let _ = writeln!(out);
+        let rows = [
+            ("ham false positives (spam or block)", self.ham_false_positive_rate()),
+            ("ham held (anything but ok)", self.ham_hold_rate()),
+            ("spam precision", self.spam_precision()),
+            ("spam recall (spam or block)", self.spam_recall()),
+            ("abuse caught (anything but ok)", self.abuse_caught()),
+        ];
+        for (what, value) in rows {
+            if let Some(value) = value {
+                let _ = writeln!(out, "{what}: {}", pct(Some(value)));
+            }
+        }
+        out
+    }
+}
+
+fn pct(value: Option<f64>) -> String {
+    value.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "-".into())
+}
+
+/// Scores every line of `input`; writes result lines to `output` when given; returns the
+/// summary of labelled lines.
+pub fn score(
+    filter: Filter,
+    input: impl BufRead,
+    mut output: Option<&mut dyn Write>,
+    half: Half,
+) -> Result<Summary, String> {
+    // The server's own screening path, with its near-duplicate memory.
+    let screen = Screen::new(filter, &Keys::from_secret(b"raqib score"));
+    let mut summary = Summary::default();
+    for (index, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| format!("line {}: {e}", index + 1))?;
+        if line.trim().is_empty() || !half.keeps(index) {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(&line)
+            .map_err(|e| format!("line {}: not a comment line: {e}", index + 1))?;
+        let input = Input {
+            body: &parsed.text,
+            name: &parsed.name,
+            email: &parsed.email,
+            website: None,
+        };
+        let context = Context {
+            author: (!parsed.email.is_empty()).then(|| parsed.email.to_lowercase()),
+            ..Context::default()
+        };
+        let verdict = screen.check(&input, context);
+        summary.lines += 1;
+        if let Some(label) = &parsed.label {
+            summary.add(label, verdict.class);
+        }
+        if let Some(out) = output.as_deref_mut() {
+            let scored = Scored {
+                id: &parsed.id,
+                class: verdict.class,
+                score: verdict.score,
+                hits: &verdict.hits,
+            };
+            let json = serde_json::to_string(&scored).map_err(|e| e.to_string())?;
+            writeln!(out, "{json}").map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::Source;
+
+    fn shipped() -> Filter {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
+        Filter::load(&Source::Dir(dir), Default::default()).unwrap()
+    }
+
+    #[test]
+    fn lines_are_scored_and_summarised() {
+        let input = concat!(
+            r#"{"id": 1, "text": "تحليل ممتاز للوضع الاقتصادي", "label": "ham"}"#, "\n",
+            r#"{"id": "b", "body": "يا حمار يا كلب", "label": "abuse"}"#, "\n",
+            r#"{"id": 3, "text": "شيخ روحاني لجلب الحبيب واتساب 0551234567", "label": "spam"}"#, "\n",
+        );
+        let mut out = Vec::new();
+        let summary = score(shipped(), input.as_bytes(), Some(&mut out), Half::All).unwrap();
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0]["class"], "ok");
+        assert_eq!(lines[1]["id"], "b");
+        assert_ne!(lines[1]["class"], "ok");
+        assert_eq!(lines[2]["class"], "spam");
+        assert_eq!(summary.spam_recall(), Some(1.0));
+        assert_eq!(summary.abuse_caught(), Some(1.0));
+        assert_eq!(summary.ham_false_positive_rate(), Some(0.0));
+        assert!(summary.table().contains("| ham | 1 |"));
+    }
+
+    #[test]
+    fn halves_split_the_lines() {
+        let input = "{\"id\":1,\"text\":\"a b\"}\n{\"id\":2,\"text\":\"c d\"}\n{\"id\":3,\"text\":\"e f\"}\n";
+        let first = score(shipped(), input.as_bytes(), None, Half::First).unwrap();
+        let second = score(shipped(), input.as_bytes(), None, Half::Second).unwrap();
+        assert_eq!((first.lines, second.lines), (2, 1));
+    }
+
+    #[test]
+    fn a_bad_line_is_an_error_naming_it() {
+        let err = score(shipped(), "{\"id\":1}\n".as_bytes(), None, Half::All).unwrap_err();
+        assert!(err.starts_with("line 1:"), "{err}");
+    }
+}
