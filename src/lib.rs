@@ -19,10 +19,10 @@ pub mod http;
 pub mod i18n;
 /// Keyed hashes of emails and IP addresses, and the secret key they derive from.
 pub mod keys;
-/// Screening submissions with the live filter and its memory.
-pub mod screen;
 /// `raqib score`: the filter offline over JSON Lines, with a summary table.
 pub mod scoring;
+/// Screening submissions with the live filter and its memory.
+pub mod screen;
 /// Sealed (HMAC-authenticated) tokens.
 pub mod seal;
 /// Serving the router on a socket with graceful shutdown.

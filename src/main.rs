@@ -67,10 +67,17 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Score { input, labels, output, half }) => {
+        Some(Command::Score {
+            input,
+            labels,
+            output,
+            half,
+        }) => {
             return exit(score(&config, input, labels, output, half));
         }
-        Some(Command::Wordlists { command: WordlistsCommand::Check }) => {
+        Some(Command::Wordlists {
+            command: WordlistsCommand::Check,
+        }) => {
             return exit(check_wordlists(&config));
         }
         _ => {}
@@ -160,7 +167,13 @@ fn check_wordlists(config: &Config) -> Result<(), String> {
     }
     for list in &loaded.lists {
         let n = loaded.terms.iter().filter(|t| t.list == list.name).count();
-        println!("  {:<20} {:<17} {:>5} entries  {}", list.name, list.category.as_str(), n, list.file);
+        println!(
+            "  {:<20} {:<17} {:>5} entries  {}",
+            list.name,
+            list.category.as_str(),
+            n,
+            list.file
+        );
     }
     println!(
         "  blocked domains: {}, allowed domains: {}, disposable e-mail domains: {}, rules: {}",
@@ -171,7 +184,11 @@ fn check_wordlists(config: &Config) -> Result<(), String> {
     );
     let started = std::time::Instant::now();
     let filter = Filter::compile(&loaded, config.filter.clone())?;
-    println!("compiled {} entries in {:.0} ms: ok", filter.term_count(), started.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "compiled {} entries in {:.0} ms: ok",
+        filter.term_count(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     Ok(())
 }
 

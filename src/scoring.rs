@@ -52,7 +52,7 @@ impl Half {
     fn keeps(self, index: usize) -> bool {
         match self {
             Half::All => true,
-            Half::First => index % 2 == 0,
+            Half::First => index.is_multiple_of(2),
             Half::Second => index % 2 == 1,
         }
     }
@@ -107,7 +107,11 @@ impl Summary {
 
     /// Of everything classed spam or block, the share labelled spam.
     pub fn spam_precision(&self) -> Option<f64> {
-        let predicted: usize = self.counts.keys().map(|l| self.count(l, |c| c >= Class::Spam)).sum();
+        let predicted: usize = self
+            .counts
+            .keys()
+            .map(|l| self.count(l, |c| c >= Class::Spam))
+            .sum();
         Self::ratio(self.count("spam", |c| c >= Class::Spam), predicted)
     }
 
@@ -135,7 +139,10 @@ impl Summary {
         }
         let _ = writeln!(out);
         let rows = [
-            ("ham false positives (spam or block)", self.ham_false_positive_rate()),
+            (
+                "ham false positives (spam or block)",
+                self.ham_false_positive_rate(),
+            ),
             ("ham held (anything but ok)", self.ham_hold_rate()),
             ("spam precision", self.spam_precision()),
             ("spam recall (spam or block)", self.spam_recall()),
@@ -151,7 +158,9 @@ impl Summary {
 }
 
 fn pct(value: Option<f64>) -> String {
-    value.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "-".into())
+    value
+        .map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "-".into())
 }
 
 /// Scores every line of `input`; writes result lines to `output` when given; returns the
@@ -214,9 +223,12 @@ mod tests {
     #[test]
     fn lines_are_scored_and_summarised() {
         let input = concat!(
-            r#"{"id": 1, "text": "تحليل ممتاز للوضع الاقتصادي", "label": "ham"}"#, "\n",
-            r#"{"id": "b", "body": "يا حمار يا كلب", "label": "abuse"}"#, "\n",
-            r#"{"id": 3, "text": "شيخ روحاني لجلب الحبيب واتساب 0551234567", "label": "spam"}"#, "\n",
+            r#"{"id": 1, "text": "تحليل ممتاز للوضع الاقتصادي", "label": "ham"}"#,
+            "\n",
+            r#"{"id": "b", "body": "يا حمار يا كلب", "label": "abuse"}"#,
+            "\n",
+            r#"{"id": 3, "text": "شيخ روحاني لجلب الحبيب واتساب 0551234567", "label": "spam"}"#,
+            "\n",
         );
         let mut out = Vec::new();
         let summary = score(shipped(), input.as_bytes(), Some(&mut out), Half::All).unwrap();

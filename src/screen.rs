@@ -4,12 +4,12 @@
 //! The compiled filter sits behind an `ArcSwap`, so an admin's change replaces it whole
 //! while checks in flight finish on the old one.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use crate::filter::{Context, Filter, Input, Recent, Verdict};
+use crate::filter::fingerprint::RecentComments;
+use crate::filter::{Context, Filter, Input, Verdict};
 use crate::keys::Keys;
 use crate::seal;
 
@@ -22,7 +22,7 @@ const FORM_TOKEN_MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
 /// The live filter and the memory it needs between submissions.
 pub struct Screen {
     filter: ArcSwap<Filter>,
-    recent: Mutex<VecDeque<Recent>>,
+    recent: Arc<RecentComments>,
     form_key: [u8; 32],
 }
 
@@ -30,7 +30,7 @@ impl Screen {
     pub fn new(filter: Filter, keys: &Keys) -> Screen {
         Screen {
             filter: ArcSwap::from_pointee(filter),
-            recent: Mutex::new(VecDeque::with_capacity(RECENT)),
+            recent: Arc::new(RecentComments::new(RECENT)),
             form_key: keys.derive("form-token"),
         }
     }
@@ -69,22 +69,10 @@ impl Screen {
 
     /// Checks a submission, then remembers its fingerprint for the ones after it.
     pub fn check(&self, input: &Input, mut ctx: Context) -> Verdict {
-        let filter = self.filter();
-        let fingerprint = Filter::fingerprint(input.body);
-        if fingerprint.is_some()
-            && let Ok(recent) = self.recent.lock()
-        {
-            ctx.recent = recent.iter().cloned().collect();
-        }
-        let verdict = filter.check(input, &ctx);
-        if let (Some(fingerprint), Ok(mut recent)) = (fingerprint, self.recent.lock()) {
-            if recent.len() == RECENT {
-                recent.pop_front();
-            }
-            recent.push_back(Recent {
-                fingerprint,
-                author: ctx.author.clone(),
-            });
+        ctx.recent = Some(self.recent.clone());
+        let verdict = self.filter.load().check(input, &ctx);
+        if let Some(fingerprint) = verdict.fingerprint {
+            self.recent.remember(fingerprint, ctx.author.as_deref());
         }
         verdict
     }

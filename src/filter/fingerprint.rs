@@ -2,7 +2,7 @@
 //! normalized text. The same ad posted with small changes (another phone number, a few words
 //! swapped) lands within a few bits of the original.
 
-use super::normalize::{Key, words};
+use super::normalize::Key;
 
 /// Fewer words than this and texts are too short to call duplicates ("شكرا جزيلا").
 pub const MIN_WORDS: usize = 6;
@@ -13,32 +13,102 @@ pub const MIN_WORDS: usize = 6;
 pub const MAX_DISTANCE: u32 = 7;
 
 /// The fingerprint of a text key, or None when the text is too short.
+/// For each byte value, the ±1 vote of each of its eight bits.
+static BYTE_VOTES: std::sync::LazyLock<[[i32; 8]; 256]> = std::sync::LazyLock::new(|| {
+    let mut table = [[0i32; 8]; 256];
+    for (value, votes) in table.iter_mut().enumerate() {
+        for (bit, vote) in votes.iter_mut().enumerate() {
+            *vote = if value >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    table
+});
+
 pub fn simhash(key: &Key) -> Option<u64> {
     let text = key.as_str();
-    let words: Vec<&str> = words(text).into_iter().map(|(s, e)| &text[s..e]).collect();
-    if words.len() < MIN_WORDS {
+    if text.bytes().filter(|&b| b == b' ').count() + 1 < MIN_WORDS {
         return None;
     }
-    let chars: Vec<char> = text.chars().collect();
+    // Byte offsets of the characters; a 4-gram is the bytes from one to the fourth next.
+    let starts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let table = &*BYTE_VOTES;
     let mut counts = [0i32; 64];
-    let mut buf = [0u8; 16];
-    for gram in chars.windows(4) {
-        let mut len = 0;
-        for c in gram {
-            len += c.encode_utf8(&mut buf[len..]).len();
-        }
-        let h = mix(fnv1a(&buf[..len], 0xcbf2_9ce4_8422_2325));
-        for (bit, count) in counts.iter_mut().enumerate() {
-            *count += if h >> bit & 1 == 1 { 1 } else { -1 };
+    for w in starts.windows(5) {
+        let h = mix(fnv1a(&text.as_bytes()[w[0]..w[4]], 0xcbf2_9ce4_8422_2325));
+        // Eight votes at a time from a table, which the compiler turns into vector adds.
+        for (byte, lane) in counts.chunks_exact_mut(8).enumerate() {
+            let votes = &table[((h >> (8 * byte)) & 0xff) as usize];
+            for (count, vote) in lane.iter_mut().zip(votes) {
+                *count += vote;
+            }
         }
     }
     Some(
         counts
             .iter()
             .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .fold(0u64, |acc, (bit, _)| acc | 1 << bit),
+            .fold(0u64, |acc, (bit, &c)| acc | (u64::from(c > 0) << bit)),
     )
+}
+
+/// Fingerprints of recent comments (bounded; oldest dropped first), shared by every
+/// check of one process.
+#[derive(Debug, Default)]
+pub struct RecentComments {
+    entries: std::sync::Mutex<std::collections::VecDeque<(u64, u64)>>,
+    capacity: usize,
+}
+
+/// A near-duplicate of a recent comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Duplicate {
+    SameAuthor,
+    OtherAuthor,
+}
+
+impl RecentComments {
+    pub fn new(capacity: usize) -> RecentComments {
+        RecentComments {
+            entries: Default::default(),
+            capacity,
+        }
+    }
+
+    /// Is `fingerprint` close to a recent one, and by whom? Another author wins.
+    pub fn nearest(&self, fingerprint: u64, author: Option<&str>) -> Option<Duplicate> {
+        let author = author.map(author_key);
+        let entries = self.entries.lock().ok()?;
+        let mut found = None;
+        for &(fp, by) in entries.iter() {
+            if distance(fp, fingerprint) <= MAX_DISTANCE {
+                if author.is_some() && author == Some(by) {
+                    found = Some(Duplicate::SameAuthor);
+                } else {
+                    return Some(Duplicate::OtherAuthor);
+                }
+            }
+        }
+        found
+    }
+
+    pub fn remember(&self, fingerprint: u64, author: Option<&str>) {
+        // Without an author, every entry counts as someone else's.
+        let by = author.map(author_key).unwrap_or_else(rand::random);
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= self.capacity.max(1) {
+                entries.pop_front();
+            }
+            entries.push_back((fingerprint, by));
+        }
+    }
+}
+
+fn author_key(author: &str) -> u64 {
+    fnv1a(author.as_bytes(), 0xcbf2_9ce4_8422_2325)
 }
 
 pub fn distance(a: u64, b: u64) -> u32 {

@@ -41,8 +41,8 @@ pub struct Context {
     /// Milliseconds between serving the form and the submission (from the form token).
     pub elapsed_ms: Option<u64>,
     pub reputation: Reputation,
-    /// Fingerprints of recent comments, for near-duplicates.
-    pub recent: Vec<Recent>,
+    /// Fingerprints of recent comments, for near-duplicates (none: the signal is off).
+    pub recent: Option<std::sync::Arc<fingerprint::RecentComments>>,
     /// Who is submitting (keyed hash of the canonical email), to tell own repeats apart.
     pub author: Option<String>,
     /// The article is receiving a flood of comments.
@@ -55,13 +55,6 @@ pub struct Reputation {
     pub approved: u32,
     pub rejected: u32,
     pub spam: u32,
-}
-
-/// One recent comment's fingerprint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Recent {
-    pub fingerprint: u64,
-    pub author: Option<String>,
 }
 
 /// A compiled filter.
@@ -134,14 +127,18 @@ impl Filter {
         }
         let domains = self.domains();
         signals::meta_signals(input, ctx, &self.settings.signals, &domains, &mut hits);
-        signals::duplicate_signal(
-            fingerprint::simhash(&body_keys.text),
-            ctx,
-            &self.settings.signals,
-            &mut hits,
-        );
+        let fingerprint = fingerprint::simhash(&body_keys.text);
+        if let (Some(fp), Some(recent)) = (fingerprint, &ctx.recent) {
+            let duplicate = recent.nearest(fp, ctx.author.as_deref());
+            signals::duplicate_signal(duplicate, &self.settings.signals, &mut hits);
+        }
         let (class, score) = score::decide(&hits, &self.settings, ctx.flood);
-        Verdict { class, score, hits }
+        Verdict {
+            class,
+            score,
+            hits,
+            fingerprint,
+        }
     }
 
     fn domains(&self) -> signals::Domains<'_> {
@@ -244,4 +241,65 @@ fn explain(spec: &TermSpec) -> String {
         other => other.as_str(),
     };
     format!("{what} «{}» ({})", spec.term, spec.list)
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn shipped() -> &'static Filter {
+        static FILTER: std::sync::OnceLock<Filter> = std::sync::OnceLock::new();
+        FILTER.get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
+            Filter::load(&Source::Dir(dir), FilterSettings::default()).expect("shipped lists")
+        })
+    }
+
+    /// Characters that stress the pipeline: Arabic letters and marks, presentation
+    /// forms, format characters, digits of several scripts, look-alikes, emoji.
+    fn tricky_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            4 => any::<char>(),
+            4 => prop::sample::select(vec![
+                'ا', 'أ', 'ك', 'ل', 'ب', 'ة', 'ى', 'ي', 'و', 'س', ' ', ' ', '.', '-', '*', '،',
+                '\u{064E}', '\u{0651}', '\u{0640}', '\u{FE70}', '\u{FE77}', '\u{FEFB}', '\u{FDF2}',
+                '\u{200B}', '\u{200C}', '\u{200D}', '\u{200F}', '\u{061C}', '\u{FE0F}', '\u{3164}',
+                '٠', '٥', '۵', '0', '5', '9', 'a', 'S', 's', 'с', 'о', '@', '/', 'w',
+                '😀', '🔥', '👨', 'é', '\u{0301}', 'ﷺ', '\n',
+            ]),
+        ]
+    }
+
+    fn tricky_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(tricky_char(), 0..160).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn no_input_panics_and_spans_lie_on_char_boundaries(body in tricky_text(), name in tricky_text(), email in tricky_text()) {
+            let input = Input { body: &body, name: &name, email: &email, website: None };
+            let verdict = shipped().check(&input, &Context::default());
+            for hit in &verdict.hits {
+                if let Some((s, e)) = hit.span {
+                    let text = match hit.field { Field::Name => &name, Field::Email => &email, _ => &body };
+                    prop_assert!(s <= e && e <= text.len(), "{hit:?}");
+                    prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{hit:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn every_key_range_maps_back_to_char_boundaries(raw in tricky_text(), a in 0usize..400, b in 0usize..400) {
+            let keys = normalize::Keys::of(&raw);
+            for (_, key) in keys.each() {
+                if key.is_empty() { continue; }
+                let (start, end) = (a.min(b) % key.len(), a.max(b) % key.len() + 1);
+                let (s, e) = key.raw_span(start, end.max(start + 1).min(key.len()));
+                prop_assert!(s <= e && e <= raw.len());
+                prop_assert!(raw.is_char_boundary(s) && raw.is_char_boundary(e));
+            }
+        }
+    }
 }

@@ -159,4 +159,7 @@ pub struct Verdict {
     pub class: Class,
     pub score: f32,
     pub hits: Vec<Hit>,
+    /// The body's near-duplicate fingerprint (for the memory of recent comments).
+    #[serde(skip)]
+    pub fingerprint: Option<u64>,
 }

@@ -142,10 +142,12 @@ pub fn text_key(raw: &str) -> Key {
     };
     // The current run of one Latin letter: (letter, count, origin of its first char).
     let mut run = Run::default();
+    let table = &*FAST;
     for (pos, c) in raw.char_indices() {
         let from = (pos as u32, (pos + c.len_utf8()) as u32);
-        if c.is_ascii() {
-            feed(&mut key, &mut run, classify_folded(c), from);
+        // Most characters (ASCII, the Arabic block) have a precomputed class.
+        if let Some(Some(class)) = table.get(c as usize) {
+            feed(&mut key, &mut run, *class, from);
             continue;
         }
         let mut parts = [' '; 18];
@@ -169,6 +171,26 @@ pub fn text_key(raw: &str) -> Key {
     key.trim_trailing_space();
     key
 }
+
+/// Characters below this have their whole treatment (decomposition, folding,
+/// classification) precomputed when it yields at most one class.
+const FAST_LIMIT: u32 = 0x0800;
+
+static FAST: std::sync::LazyLock<Vec<Option<Class>>> = std::sync::LazyLock::new(|| {
+    (0..FAST_LIMIT)
+        .map(|cp| {
+            let c = char::from_u32(cp)?;
+            let mut classes = Vec::new();
+            decompose_compatible(c, |d| classes.push(classify_folded(d)));
+            let mut kept = classes.into_iter().filter(|k| *k != Class::Nothing);
+            match (kept.next(), kept.next()) {
+                (None, _) => Some(Class::Nothing),
+                (Some(one), None) => Some(one),
+                _ => None,
+            }
+        })
+        .collect()
+});
 
 #[derive(Default)]
 struct Run {

@@ -10,4 +10,5 @@ mod support;
 mod crash;
 mod ops;
 mod read;
+mod screening;
 mod submit;

@@ -61,6 +61,7 @@ async fn the_openapi_document_lists_every_route() {
     for (path, method) in [
         ("/api/v1/comments", "post"),
         ("/api/v1/articles/{article}/comments", "get"),
+        ("/api/v1/form-token", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/api/v1/openapi.json", "get"),

@@ -7,6 +7,7 @@ mod shape;
 
 pub use links::{Link, links, under};
 
+use super::fingerprint::Duplicate;
 use super::model::{Category, Field, Hit};
 use super::normalize::Keys;
 use super::settings::SignalWeights;
@@ -244,35 +245,25 @@ pub fn meta_signals(
     }
 }
 
-/// The near-duplicate signal, against the recent fingerprints in the context.
-pub fn duplicate_signal(
-    fingerprint: Option<u64>,
-    ctx: &Context,
-    w: &SignalWeights,
-    out: &mut Vec<Hit>,
-) {
-    let Some(fp) = fingerprint else { return };
-    let close = |r: &&super::Recent| {
-        super::fingerprint::distance(r.fingerprint, fp) <= super::fingerprint::MAX_DISTANCE
-    };
-    let same_author = |r: &super::Recent| ctx.author.is_some() && r.author == ctx.author;
-    if ctx.recent.iter().filter(close).any(|r| !same_author(r)) {
-        out.push(hit(
+/// The near-duplicate signal.
+pub fn duplicate_signal(duplicate: Option<Duplicate>, w: &SignalWeights, out: &mut Vec<Hit>) {
+    match duplicate {
+        Some(Duplicate::OtherAuthor) => out.push(hit(
             "duplicate",
             Category::Duplicate,
             w.duplicate_other,
             Field::Body,
             None,
             "nearly the same text as a recent comment by another author".into(),
-        ));
-    } else if ctx.recent.iter().filter(close).any(same_author) {
-        out.push(hit(
+        )),
+        Some(Duplicate::SameAuthor) => out.push(hit(
             "duplicate_same_author",
             Category::Duplicate,
             w.duplicate_same,
             Field::Body,
             None,
             "nearly the same text as this author's recent comment".into(),
-        ));
+        )),
+        None => {}
     }
 }

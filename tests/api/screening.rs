@@ -1,0 +1,144 @@
+//! The filter on the submission path: classes decide the arriving status, hits are
+//! stored with spans into the body as submitted, blocked comments are refused but kept.
+
+use axum::http::StatusCode;
+use raqib::domain::{Class, Status};
+use serde_json::json;
+
+use crate::support::{TestApp, comment};
+
+both!(
+    a_clean_comment_arrives_pending_with_class_ok,
+    an_insult_is_held_with_its_span_highlighted,
+    an_advert_with_a_phone_number_is_spam_but_answered_as_pending,
+    heavy_abuse_is_refused_and_kept_for_audit,
+    the_honeypot_field_makes_a_comment_spam,
+    the_name_field_is_screened_too,
+    a_form_token_lets_the_filter_judge_time_to_submit,
+);
+
+async fn a_clean_comment_arrives_pending_with_class_ok(app: TestApp) {
+    let id = app
+        .submit_ok(
+            "/news/f",
+            "أتمنى أن تنخفض أسعار الوقود قبل الصيف، شكراً للتقرير",
+        )
+        .await;
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    assert_eq!(stored.class, Class::Ok);
+    assert_eq!(stored.status, Status::Pending);
+    assert_eq!(stored.hits, "[]");
+}
+
+async fn an_insult_is_held_with_its_span_highlighted(app: TestApp) {
+    let body = "كلامك فاضي يا حمـــار";
+    let response = app.submit(&comment("/news/f", body)).await;
+    assert_eq!(response.status, StatusCode::ACCEPTED);
+    assert_eq!(response.json()["status"], "pending");
+    let id = response.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    assert_eq!(stored.class, Class::Hold);
+    assert!(stored.score >= 3.0, "score {}", stored.score);
+    let hits: serde_json::Value = serde_json::from_str(&stored.hits).unwrap();
+    let hit = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["category"] == "insult")
+        .expect("an insult hit");
+    let (s, e) = (
+        hit["span"][0].as_u64().unwrap() as usize,
+        hit["span"][1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &stored.body[s..e],
+        "حمـــار",
+        "the span points into the body as submitted"
+    );
+}
+
+async fn an_advert_with_a_phone_number_is_spam_but_answered_as_pending(app: TestApp) {
+    let body = "أفضل شيخ روحاني لجلب الحبيب وفك السحر، للتواصل واتساب ٠٥٥١٢٣٤٥٦٧";
+    let response = app.submit(&comment("/news/f", body)).await;
+    assert_eq!(response.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        response.json()["status"],
+        "pending",
+        "spammers learn nothing"
+    );
+    let id = response.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    assert_eq!(stored.class, Class::Spam);
+    assert_eq!(stored.status, Status::Spam);
+    let page = app.get("/api/v1/articles/%2Fnews%2Ff/comments").await;
+    assert_eq!(page.json()["comments"], json!([]), "spam is never public");
+}
+
+async fn heavy_abuse_is_refused_and_kept_for_audit(app: TestApp) {
+    let body = "يا ابن الشرموطة يا كس امك يا منيوك يا ابن القحبة يا عرص يا خنزير";
+    let response = app
+        .send(crate::support::json_request(
+            axum::http::Method::POST,
+            "/api/v1/comments",
+            &comment("/news/f", body),
+            Some("ar"),
+        ))
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        response.text
+    );
+    assert_eq!(response.code(), "content_blocked");
+    assert!(
+        response.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("شروط")
+    );
+    assert_eq!(
+        app.store().count_comments().await.unwrap(),
+        1,
+        "stored for audit"
+    );
+}
+
+async fn the_honeypot_field_makes_a_comment_spam(app: TestApp) {
+    let mut body = comment("/news/f", "تعليق عادي تماما عن الطقس");
+    body["website"] = json!("http://bot.example");
+    let response = app.submit(&body).await;
+    assert_eq!(response.json()["status"], "pending");
+    let id = response.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        app.store().get_comment(id).await.unwrap().unwrap().status,
+        Status::Spam
+    );
+}
+
+async fn the_name_field_is_screened_too(app: TestApp) {
+    let mut body = comment("/news/f", "خبر جميل");
+    body["name"] = json!("شركة تنظيف بالرياض 0551234567");
+    let response = app.submit(&body).await;
+    let id = response.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    assert_ne!(stored.class, Class::Ok, "{}", stored.hits);
+    assert!(stored.hits.contains("\"field\":\"name\""));
+}
+
+async fn a_form_token_lets_the_filter_judge_time_to_submit(app: TestApp) {
+    let token = app.get("/api/v1/form-token?article=%2Fnews%2Ff").await;
+    assert_eq!(token.status, StatusCode::OK);
+    assert_eq!(token.headers["cache-control"], "no-store");
+    let token = token.json()["token"].as_str().unwrap().to_string();
+    let mut body = comment("/news/f", "تعليق مكتوب بسرعة لا يصدقها بشر");
+    body["form_token"] = json!(token);
+    let response = app.submit(&body).await;
+    let id = response.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    assert!(stored.hits.contains("signal:too_fast"), "{}", stored.hits);
+    assert_eq!(stored.class, Class::Hold);
+
+    let missing = app.get("/api/v1/form-token").await;
+    assert_eq!(missing.field_code("article").as_deref(), Some("required"));
+}
