@@ -14,6 +14,9 @@ use raqib::filter::{
     Action, Category, Context, Filter, FilterSettings, Input, Language, Source, TermSpec, lists,
 };
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ARABIC: &[char] = &[
     'ا', 'ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ',
     'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي',
@@ -102,6 +105,12 @@ fn corpus() -> Vec<String> {
 }
 
 fn throughput(name: &str, bytes: usize, mut f: impl FnMut()) {
+    // FILTER_BENCH_ONLY=check runs one stage alone (for a profiler).
+    if let Ok(only) = std::env::var("FILTER_BENCH_ONLY")
+        && !name.contains(only.as_str())
+    {
+        return;
+    }
     // Warm up, then run for about two seconds.
     f();
     let started = Instant::now();
@@ -155,12 +164,18 @@ fn main() {
         }
     });
     let keys: Vec<Keys> = comments.iter().map(|c| Keys::of(c)).collect();
+    let shipped_only = Lexicon::compile(lists.terms[..shipped].to_vec()).expect("lexicon");
+    throughput("lexicon match, shipped lists only", bytes, || {
+        for k in &keys {
+            black_box(shipped_only.find(black_box(k)));
+        }
+    });
     throughput("lexicon match (on prepared keys)", bytes, || {
         for k in &keys {
             black_box(lexicon.find(black_box(k)));
         }
     });
-    throughput("fingerprint (SimHash)", bytes, || {
+    throughput("fingerprint (MinHash, key included)", bytes, || {
         for c in &comments {
             black_box(Filter::fingerprint(black_box(c)));
         }

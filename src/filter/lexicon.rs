@@ -14,7 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::lists::{Language, TermSpec};
-use super::normalize::{KeyKind, Keys, text_key};
+use super::normalize::{KeyKind, Keys, compact, text_key};
 
 /// How an entry meets word boundaries.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,8 +138,8 @@ impl Lexicon {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keys)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(keys.iter().map(|k| compact(k).0))
                     .map_err(|e| format!("cannot build the automaton: {e}"))?,
             )
         };
@@ -170,16 +170,18 @@ impl Lexicon {
         let mut found: Vec<Match> = Vec::new();
         for (kind, key) in keys.each() {
             let text = key.as_str();
-            for m in automaton.find_overlapping_iter(text) {
+            let (bytes, offsets) = key.compact();
+            for m in automaton.find_overlapping_iter(bytes) {
+                let (start, end) = (offsets[m.start()] as usize, offsets[m.end()] as usize);
                 for &index in &self.patterns[m.pattern().as_usize()] {
                     let entry = &self.entries[index];
                     if kind == KeyKind::Leet && entry.spec.language != Language::En {
                         continue;
                     }
-                    if !boundaries_ok(entry, text, m.start(), m.end()) {
+                    if !boundaries_ok(entry, text, start, end) {
                         continue;
                     }
-                    let span = key.raw_span(m.start(), m.end());
+                    let span = key.raw_span(start, end);
                     if !found.iter().any(|f| f.entry == index && f.span == span) {
                         found.push(Match {
                             entry: index,

@@ -109,8 +109,8 @@ impl Filter {
     }
 
     /// The fingerprint of a body, for the near-duplicate context of later comments.
-    pub fn fingerprint(body: &str) -> Option<u64> {
-        fingerprint::simhash(&normalize::text_key(body))
+    pub fn fingerprint(body: &str) -> Option<u128> {
+        fingerprint::fingerprint(&normalize::text_key(body))
     }
 
     /// Judges one submission.
@@ -127,7 +127,7 @@ impl Filter {
         }
         let domains = self.domains();
         signals::meta_signals(input, ctx, &self.settings.signals, &domains, &mut hits);
-        let fingerprint = fingerprint::simhash(&body_keys.text);
+        let fingerprint = fingerprint::fingerprint(&body_keys.text);
         if let (Some(fp), Some(recent)) = (fingerprint, &ctx.recent) {
             let duplicate = recent.nearest(fp, ctx.author.as_deref());
             signals::duplicate_signal(duplicate, &self.settings.signals, &mut hits);
@@ -299,6 +299,79 @@ mod properties {
                 let (s, e) = key.raw_span(start, end.max(start + 1).min(key.len()));
                 prop_assert!(s <= e && e <= raw.len());
                 prop_assert!(raw.is_char_boundary(s) && raw.is_char_boundary(e));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod verdicts {
+    use super::*;
+
+    /// Whole-filter examples with the shipped lists: the class, and a rule that must fire.
+    #[test]
+    fn shipped_filter_examples() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
+        let filter = Filter::load(&Source::Dir(dir), FilterSettings::default()).unwrap();
+        let cases: &[(&str, Class, Option<&str>, &str)] = &[
+            (
+                "أتمنى أن تنخفض أسعار الوقود قبل الصيف",
+                Class::Ok,
+                None,
+                "clean Arabic",
+            ),
+            (
+                "المصدر: https://www.moh.gov.sa/news",
+                Class::Ok,
+                Some("signal:allowed_domain"),
+                "an official link",
+            ),
+            (
+                "التفاصيل في shop نقطة كوم",
+                Class::Hold,
+                Some("list:obfuscation:نقطة كوم"),
+                "spelled-out dot",
+            ),
+            (
+                "visit cheapmeds dot com today",
+                Class::Hold,
+                Some("list:obfuscation:dot com"),
+                "spelled-out dot, English",
+            ),
+            (
+                "يا حمار",
+                Class::Hold,
+                Some("list:ar/insult:حمار"),
+                "an insult",
+            ),
+            (
+                "شيخ روحاني لجلب الحبيب واتساب 0551234567",
+                Class::Spam,
+                Some("signal:phone"),
+                "healer ad",
+            ),
+            (
+                "كلمني و ا ت س ا ب",
+                Class::Hold,
+                Some("signal:split_letters"),
+                "a contact word in split letters",
+            ),
+        ];
+        for (text, class, rule, why) in cases {
+            let verdict = filter.check(
+                &Input {
+                    body: text,
+                    ..Input::default()
+                },
+                &Context::default(),
+            );
+            assert_eq!(verdict.class, *class, "{why}: {:#?}", verdict.hits);
+            if let Some(rule) = rule {
+                assert!(
+                    verdict.hits.iter().any(|h| h.rule == *rule),
+                    "{why}: {:#?}",
+                    verdict.hits
+                );
             }
         }
     }

@@ -161,5 +161,5 @@ pub struct Verdict {
     pub hits: Vec<Hit>,
     /// The body's near-duplicate fingerprint (for the memory of recent comments).
     #[serde(skip)]
-    pub fingerprint: Option<u64>,
+    pub fingerprint: Option<u128>,
 }

@@ -30,6 +30,7 @@ use crate::unicode::is_invisible;
 pub struct Key {
     text: String,
     origin: Vec<(u32, u32)>,
+    compact: std::sync::OnceLock<(Vec<u8>, Vec<u32>)>,
 }
 
 impl Key {
@@ -39,6 +40,12 @@ impl Key {
 
     pub fn len(&self) -> usize {
         self.text.len()
+    }
+
+    /// The key with one byte per character (see [`compact`]), made once on first use.
+    pub fn compact(&self) -> (&[u8], &[u32]) {
+        let (bytes, offsets) = self.compact.get_or_init(|| compact(&self.text));
+        (bytes, offsets)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -91,20 +98,48 @@ impl Key {
     }
 }
 
+/// A key re-encoded with one byte per character, for the automaton and fingerprints:
+/// ASCII as is, the Arabic letters U+0620–U+069E as bytes 0x80–0xFE, anything else as
+/// 0xFF. Arabic text becomes half as long and the automaton smaller. Returns the bytes
+/// and, for each byte (and the end), its offset in the key.
+pub fn compact(key: &str) -> (Vec<u8>, Vec<u32>) {
+    let mut bytes = Vec::with_capacity(key.len());
+    let mut offsets = Vec::with_capacity(key.len() + 1);
+    for (i, c) in key.char_indices() {
+        let cp = c as u32;
+        bytes.push(match cp {
+            0..=0x7F => cp as u8,
+            0x0620..=0x069E => (0x80 + (cp - 0x0620)) as u8,
+            _ => 0xFF,
+        });
+        offsets.push(i as u32);
+    }
+    offsets.push(key.len() as u32);
+    (bytes, offsets)
+}
+
 /// The three keys of one text.
 #[derive(Clone, Debug, Default)]
 pub struct Keys {
     pub text: Key,
     pub joined: Option<Key>,
     pub leet: Option<Key>,
+    /// Byte ranges of the words of the text key.
+    pub words: Vec<(usize, usize)>,
 }
 
 impl Keys {
     pub fn of(raw: &str) -> Keys {
         let text = text_key(raw);
-        let joined = joined_key(&text);
-        let leet = leet_key(&text);
-        Keys { text, joined, leet }
+        let words = words(text.as_str());
+        let joined = joined_key(&text, &words);
+        let leet = leet_key(&text, &words);
+        Keys {
+            text,
+            joined,
+            leet,
+            words,
+        }
     }
 
     /// Every key that exists, with its kind.
@@ -139,6 +174,7 @@ pub fn text_key(raw: &str) -> Key {
     let mut key = Key {
         text: String::with_capacity(raw.len()),
         origin: Vec::with_capacity(raw.len()),
+        ..Key::default()
     };
     // The current run of one Latin letter: (letter, count, origin of its first char).
     let mut run = Run::default();
@@ -353,8 +389,7 @@ pub fn decimal_digit(c: char) -> Option<char> {
 }
 
 /// The joined key: runs of three or more single-letter words re-joined.
-fn joined_key(text: &Key) -> Option<Key> {
-    let words = words(text.as_str());
+fn joined_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
     let single = |(s, e): (usize, usize)| {
         let w = &text.as_str()[s..e];
         let mut chars = w.chars();
@@ -376,6 +411,7 @@ fn joined_key(text: &Key) -> Option<Key> {
             let key = out.get_or_insert_with(|| Key {
                 text: String::with_capacity(text.len()),
                 origin: Vec::with_capacity(text.len()),
+                ..Key::default()
             });
             copy_bytes(key, text, copied, words[i].0);
             for &(s, e) in &words[i..j] {
@@ -391,9 +427,8 @@ fn joined_key(text: &Key) -> Option<Key> {
 }
 
 /// The leet key: inside words that mix Latin letters and digits, digits read as letters.
-fn leet_key(text: &Key) -> Option<Key> {
+fn leet_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
     let s = text.as_str();
-    let words = words(s);
     let mixed = |(a, b): (usize, usize)| {
         let w = &s[a..b];
         w.bytes().any(|c| c.is_ascii_lowercase()) && w.bytes().any(|c| c.is_ascii_digit())
@@ -404,6 +439,7 @@ fn leet_key(text: &Key) -> Option<Key> {
     let mut key = Key {
         text: String::with_capacity(s.len()),
         origin: Vec::with_capacity(s.len()),
+        ..Key::default()
     };
     let mut copied = 0;
     for &(a, b) in words.iter().filter(|&&w| mixed(w)) {
@@ -566,11 +602,13 @@ mod tests {
             ("ا ب", None, "two letters are not a run"),
         ];
         for (raw, want, why) in cases {
-            let joined = joined_key(&text_key(raw));
+            let key = text_key(raw);
+            let joined = joined_key(&key, &words(key.as_str()));
             assert_eq!(joined.as_ref().map(Key::as_str), want, "{why}");
         }
         let raw = "call ف ي ا ج ر ا";
-        let joined = joined_key(&text_key(raw)).unwrap();
+        let key = text_key(raw);
+        let joined = joined_key(&key, &words(key.as_str())).unwrap();
         let at = joined.as_str().find("فياجرا").unwrap();
         let (s, e) = joined.raw_span(at, at + "فياجرا".len());
         assert_eq!(&raw[s..e], "ف ي ا ج ر ا");
@@ -585,11 +623,9 @@ mod tests {
             ("7mar", Some("tmar")),
         ];
         for (raw, want) in cases {
-            assert_eq!(
-                leet_key(&text_key(raw)).as_ref().map(Key::as_str),
-                want,
-                "{raw}"
-            );
+            let key = text_key(raw);
+            let leet = leet_key(&key, &words(key.as_str()));
+            assert_eq!(leet.as_ref().map(Key::as_str), want, "{raw}");
         }
     }
 

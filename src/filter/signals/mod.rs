@@ -105,7 +105,8 @@ pub fn text_signals(
             "an e-mail address in the text".into(),
         ));
     }
-    if let Some(span) = phones::phone_number(&keys.text) {
+    let words = &keys.words;
+    if let Some(span) = phones::phone_number(&keys.text, words) {
         out.push(hit(
             "phone",
             Category::Phone,
@@ -114,7 +115,7 @@ pub fn text_signals(
             Some(span),
             "a phone number".into(),
         ));
-    } else if let Some(span) = phones::spelled_phone(&keys.text) {
+    } else if let Some(span) = phones::spelled_phone(&keys.text, words) {
         out.push(hit(
             "spelled_phone",
             Category::Phone,
@@ -145,7 +146,7 @@ pub fn text_signals(
         ));
     }
     if field == Field::Body {
-        if let Some(span) = shape::repeated_word(&keys.text) {
+        if let Some(span) = shape::repeated_word(&keys.text, words) {
             out.push(hit(
                 "repeated_word",
                 Category::Repetition,

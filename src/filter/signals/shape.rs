@@ -1,59 +1,94 @@
 //! Signals in the shape of the text rather than its words: hidden characters inside
 //! words, several scripts inside one word, repeated words, shouting, emoji floods.
 
-use crate::filter::normalize::{Key, words};
+use crate::filter::normalize::Key;
+#[cfg(test)]
+use crate::filter::normalize::words;
 use crate::unicode::{is_format, is_variation_selector};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Script {
-    Arabic,
-    Latin,
-    Cyrillic,
-    Greek,
-    Other,
-}
+const LATIN: u8 = 1;
+const ARABIC: u8 = 2;
+const CYRILLIC: u8 = 4;
+const GREEK: u8 = 8;
+/// Inside a word without a script of its own: digits, marks, tatweel, hidden characters.
+const NEUTRAL: u8 = 0;
+/// Ends a word.
+const SEPARATOR: u8 = 0x80;
 
-fn script(c: char) -> Script {
-    match c as u32 {
-        0x0041..=0x005A | 0x0061..=0x007A | 0x00C0..=0x024F => Script::Latin,
-        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-            Script::Arabic
+/// The class and length of the UTF-8 character starting at `b[i]`, read from its bytes
+/// (this runs over every comment, so no decoding and no Unicode tables).
+fn byte_class(b: &[u8], i: usize) -> (u8, usize) {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'a'..=b'z' | b'A'..=b'Z' => (LATIN, 1),
+        b'0'..=b'9' => (NEUTRAL, 1),
+        0x00..=0x7F => (SEPARATOR, 1),
+        0xC3..=0xC9 => (LATIN, 2),
+        0xCC | 0xCD => (NEUTRAL, 2), // combining diacritics
+        0xCE | 0xCF => (GREEK, 2),
+        0xD0..=0xD3 => (CYRILLIC, 2),
+        0xD8..=0xDB => {
+            let cp = 0x600 + (u32::from(b[i] - 0xD8) << 6) + u32::from(next(1) & 0x3F);
+            let class = match cp {
+                0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x06DE | 0x06E9 => SEPARATOR,
+                0x0600..=0x0605
+                | 0x061C
+                | 0x0640
+                | 0x064B..=0x065F
+                | 0x0660..=0x0669
+                | 0x0670
+                | 0x06D6..=0x06DD
+                | 0x06DF..=0x06E8
+                | 0x06EA..=0x06ED
+                | 0x06F0..=0x06F9 => NEUTRAL,
+                _ => ARABIC,
+            };
+            (class, 2)
         }
-        0x0400..=0x052F => Script::Cyrillic,
-        0x0370..=0x03FF => Script::Greek,
-        _ => Script::Other,
+        0xC0..=0xDF => (SEPARATOR, 2),
+        0xE2 => {
+            // U+200B–200F and U+2060–206F are hidden characters; the rest punctuation.
+            let hidden = (next(1) == 0x80 && (0x8B..=0x8F).contains(&next(2)))
+                || (next(1) == 0x81 && (0xA0..=0xAF).contains(&next(2)));
+            (if hidden { NEUTRAL } else { SEPARATOR }, 3)
+        }
+        0xEF => {
+            let cp = 0xF000 + (u32::from(next(1) & 0x3F) << 6) + u32::from(next(2) & 0x3F);
+            let class = match cp {
+                0xFB50..=0xFDFB | 0xFE70..=0xFEFC => ARABIC,
+                0xFE00..=0xFE0F | 0xFEFF => NEUTRAL,
+                _ => SEPARATOR,
+            };
+            (class, 3)
+        }
+        0xE0..=0xEF => (SEPARATOR, 3),
+        _ => (SEPARATOR, 4),
     }
 }
 
-/// The first word (a run of letters) written in two scripts, like "сasino" with a
-/// Cyrillic с or «واتسapp».
+/// The first word written in two scripts, like "сasino" with a Cyrillic с or
+/// «واتسapp».
 pub fn mixed_script_word(raw: &str) -> Option<(usize, usize)> {
-    let mut start = None;
-    let mut seen: Option<Script> = None;
-    let mut mixed = false;
-    for (i, c) in raw.char_indices().chain(std::iter::once((raw.len(), ' '))) {
-        let letter = c.is_alphabetic() || is_format(c) || is_variation_selector(c);
-        if letter {
-            if start.is_none() {
-                start = Some(i);
-                seen = None;
-                mixed = false;
+    let b = raw.as_bytes();
+    let (mut i, mut start, mut flags) = (0, None, 0u8);
+    while i <= b.len() {
+        let (class, len) = if i == b.len() {
+            (SEPARATOR, 1)
+        } else {
+            byte_class(b, i)
+        };
+        if class == SEPARATOR {
+            if let Some(s) = start.take()
+                && flags.count_ones() >= 2
+            {
+                return Some((s, i));
             }
-            if c.is_alphabetic() {
-                let s = script(c);
-                if s != Script::Other {
-                    match seen {
-                        None => seen = Some(s),
-                        Some(prev) if prev != s => mixed = true,
-                        _ => {}
-                    }
-                }
-            }
-        } else if let Some(s) = start.take()
-            && mixed
-        {
-            return Some((s, i));
+            flags = 0;
+        } else {
+            start.get_or_insert(i);
+            flags |= class;
         }
+        i += len;
     }
     None
 }
@@ -64,42 +99,61 @@ fn has_persian_letters(raw: &str) -> bool {
         .any(|c| matches!(c, 'پ' | 'چ' | 'ژ' | 'گ' | 'ی' | 'ک'))
 }
 
+/// Could `raw` hold a format character or variation selector? A byte-level gate (a
+/// superset) before the exact scan.
+fn may_hide(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    b.iter().enumerate().any(|(i, &x)| match x {
+        // U+200B–200F, U+202A–202E, U+2060–206F
+        0xE2 => matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF)),
+        // U+FE00–FE0F, U+FEFF, U+FFF9–FFFB
+        0xEF => matches!((at(i + 1), at(i + 2)), (0xB8, 0x80..=0x8F) | (0xBB, 0xBF) | (0xBF, 0xB9..=0xBB)),
+        // U+180B–180F, U+0890–0891, U+08E2
+        0xE1 => matches!((at(i + 1), at(i + 2)), (0xA0, 0x8B..=0x8F)),
+        0xE0 => matches!((at(i + 1), at(i + 2)), (0xA2, 0x90..=0x91) | (0xA3, 0xA2)),
+        0xF3 => true,
+        0xF0 => at(i + 1) != 0x9F,
+        0xC2 => b.get(i + 1) == Some(&0xAD),
+        0xD8 => matches!(b.get(i + 1), Some(0x80..=0x85 | 0x9C)),
+        0xDB => b.get(i + 1) == Some(&0x9D),
+        0xDC => b.get(i + 1) == Some(&0x8F),
+        _ => false,
+    })
+}
+
 /// Format characters or variation selectors between two letters: a word broken on
-/// purpose so that filters miss it.
+/// purpose so that filters miss it. Returns the first one's span and how many there are.
 pub fn hidden_inside_words(raw: &str) -> Option<((usize, usize), usize)> {
+    if !may_hide(raw) {
+        return None;
+    }
     let persian = has_persian_letters(raw);
-    let chars: Vec<(usize, char)> = raw.char_indices().collect();
-    let mut first = None;
-    let mut count = 0;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if !(is_format(c) || is_variation_selector(c)) {
+    let (mut first, mut count) = (None, 0);
+    let mut after_letter = false;
+    let mut pending: Vec<(usize, char)> = Vec::new();
+    for (i, c) in raw.char_indices() {
+        if is_format(c) || is_variation_selector(c) {
+            if !(persian && c == '\u{200C}') {
+                pending.push((i, c));
+            }
             continue;
         }
-        if persian && c == '\u{200C}' {
-            continue;
+        let letter = c.is_alphabetic();
+        if letter && after_letter && !pending.is_empty() {
+            count += pending.len();
+            let (at, hidden) = pending[0];
+            first.get_or_insert((at, at + hidden.len_utf8()));
         }
-        let before = chars[..k]
-            .iter()
-            .rev()
-            .find(|(_, d)| !is_format(*d) && !is_variation_selector(*d));
-        let after = chars[k + 1..]
-            .iter()
-            .find(|(_, d)| !is_format(*d) && !is_variation_selector(*d));
-        if let (Some((_, b)), Some((_, a))) = (before, after)
-            && b.is_alphabetic()
-            && a.is_alphabetic()
-        {
-            count += 1;
-            first.get_or_insert((i, i + c.len_utf8()));
-        }
+        pending.clear();
+        after_letter = letter;
     }
     first.map(|span| (span, count))
 }
 
 /// The same word four or more times in a row.
-pub fn repeated_word(key: &Key) -> Option<(usize, usize)> {
+pub fn repeated_word(key: &Key, words: &[(usize, usize)]) -> Option<(usize, usize)> {
     let text = key.as_str();
-    let words = words(text);
     let mut run = 1;
     for i in 1..words.len() {
         let (a, b) = (words[i - 1], words[i]);
@@ -118,23 +172,26 @@ pub fn repeated_word(key: &Key) -> Option<(usize, usize)> {
 /// Mostly capital Latin letters over a stretch long enough to mean it.
 pub fn shouting(raw: &str) -> bool {
     let (mut upper, mut letters) = (0usize, 0usize);
-    for c in raw.chars().filter(char::is_ascii_alphabetic) {
-        letters += 1;
-        upper += usize::from(c.is_ascii_uppercase());
+    for &b in raw.as_bytes() {
+        letters += usize::from(b.is_ascii_alphabetic());
+        upper += usize::from(b.is_ascii_uppercase());
     }
     letters >= 20 && upper * 10 >= letters * 7
 }
 
-fn is_emoji(c: char) -> bool {
-    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF)
-}
-
-/// Ten or more emoji making up a third of the visible characters.
+/// Ten or more emoji (U+1F000–1FFFF, U+2600–27BF, U+2B00–2BFF) making up a third of
+/// the visible characters; counted from the UTF-8 bytes.
 pub fn emoji_flood(raw: &str) -> bool {
+    let b = raw.as_bytes();
     let (mut emoji, mut visible) = (0usize, 0usize);
-    for c in raw.chars().filter(|c| !c.is_whitespace()) {
-        visible += 1;
-        emoji += usize::from(is_emoji(c));
+    for (i, &x) in b.iter().enumerate() {
+        let starts_char = x & 0xC0 != 0x80;
+        visible += usize::from(starts_char && !x.is_ascii_whitespace());
+        emoji += usize::from(match x {
+            0xF0 => b.get(i + 1) == Some(&0x9F),
+            0xE2 => matches!(b.get(i + 1), Some(0x98..=0x9E | 0xAC..=0xAF)),
+            _ => false,
+        });
     }
     emoji >= 10 && emoji * 3 >= visible
 }
@@ -179,8 +236,12 @@ mod tests {
 
     #[test]
     fn repetition_shouting_and_emoji() {
-        assert!(repeated_word(&text_key("اشترك اشترك اشترك اشترك")).is_some());
-        assert!(repeated_word(&text_key("لا لا لا")).is_none());
+        let repeated = |text: &str| {
+            let key = text_key(text);
+            repeated_word(&key, &words(key.as_str())).is_some()
+        };
+        assert!(repeated("اشترك اشترك اشترك اشترك"));
+        assert!(!repeated("لا لا لا"));
         assert!(shouting("BUY NOW CHEAP PILLS FREE DELIVERY"));
         assert!(!shouting("NASA and the UAE space agency"));
         assert!(emoji_flood("🔥🔥🔥🔥🔥💰💰💰💰💰 عرض"));
