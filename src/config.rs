@@ -305,6 +305,20 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_lists_valid_keys_with_the_defaults() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("raqib.example.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let example = load(&text).unwrap_or_else(|e| panic!("{e}"));
+        let defaults = Config::default();
+        assert_eq!(
+            example.filter, defaults.filter,
+            "the example shows the default filter settings"
+        );
+        assert_eq!(example.listen, defaults.listen);
+        assert_eq!(example.database_url, defaults.database_url);
+    }
+
+    #[test]
     fn defaults_listen_locally_on_sqlite() {
         let config = load("").unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");

@@ -19,7 +19,7 @@ pub struct FilterSettings {
 impl Default for FilterSettings {
     fn default() -> Self {
         FilterSettings {
-            hold: 3.0,
+            hold: 2.0,
             spam: 6.0,
             block: 15.0,
             signals: SignalWeights::default(),
