@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::filter::{Filter, Source};
 use crate::keys::Keys;
+use crate::ratelimit::Limiter;
 use crate::screen::Screen;
 use crate::store::{self, Store, StoreError};
 
@@ -19,6 +20,7 @@ struct Inner {
     store: Arc<dyn Store>,
     keys: Keys,
     screen: Screen,
+    limiter: Limiter,
 }
 
 /// Why the service could not start.
@@ -49,14 +51,21 @@ impl AppState {
         filter: Filter,
     ) -> AppState {
         let screen = Screen::new(filter, &keys);
+        let limiter = Limiter::new(&config.rate_limits);
         AppState {
             inner: Arc::new(Inner {
                 config,
                 store,
                 keys,
                 screen,
+                limiter,
             }),
         }
+    }
+
+    /// The rate limiter and flood guard.
+    pub fn limiter(&self) -> &Limiter {
+        &self.inner.limiter
     }
 
     /// The live filter and its memory.

@@ -27,6 +27,13 @@ pub struct Config {
     /// database is created on first start. Required with PostgreSQL.
     #[serde(deserialize_with = "lenient_option_string", skip_serializing)]
     pub secret_key: Option<String>,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (CIDR blocks;
+    /// empty: every client is the socket peer). From the environment as a comma list:
+    /// `RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`.
+    #[serde(deserialize_with = "crate::ratelimit::client::deserialize_cidrs")]
+    pub trusted_proxies: Vec<crate::ratelimit::client::Cidr>,
+    /// Quotas per limited action, the limiter backend, the flood guard.
+    pub rate_limits: crate::ratelimit::RateLimitConfig,
     /// Directory of the word lists (`lists.toml` and the files it names). When it has no
     /// `lists.toml`, the lists built into the binary are used.
     #[serde(deserialize_with = "lenient_string")]
@@ -46,6 +53,8 @@ impl Default for Config {
             database_url: "sqlite://raqib.db".to_string(),
             public_url: None,
             secret_key: None,
+            trusted_proxies: Vec::new(),
+            rate_limits: crate::ratelimit::RateLimitConfig::default(),
             wordlists: "wordlists".to_string(),
             filter: crate::filter::FilterSettings::default(),
             database: DatabaseConfig::default(),
@@ -219,6 +228,9 @@ impl Config {
                     .to_string(),
             ));
         }
+        self.rate_limits
+            .check()
+            .map_err(|e| ConfigError(format!("invalid configuration: {e}")))?;
         if self.database.max_connections == 0 {
             return Err(ConfigError(
                 "invalid configuration: key `database.max_connections` must be at least 1"
@@ -346,6 +358,24 @@ mod tests {
     fn an_unknown_key_is_refused_by_name() {
         let err = load("[moderation]\nmood = \"pre\"\n").unwrap_err();
         assert!(err.0.contains("mood"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_and_quotas_are_read() {
+        let config = load(
+            "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n[rate_limits.submit_ip]\nper_minute = 1\nburst = 3\n",
+        )
+        .unwrap();
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.rate_limits.submit_ip.burst, 3);
+        let comma = load("trusted_proxies = \"127.0.0.1/32, 10.0.0.0/8\"\n").unwrap();
+        assert_eq!(
+            comma.trusted_proxies.len(),
+            2,
+            "a comma list as from the environment"
+        );
+        let err = load("trusted_proxies = [\"10.0.0.0/99\"]\n").unwrap_err();
+        assert!(err.0.contains("trusted_proxies"), "{err}");
     }
 
     #[test]

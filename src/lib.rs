@@ -17,8 +17,12 @@ pub mod filter;
 pub mod http;
 /// Localized messages (Arabic and English) and `Accept-Language` negotiation.
 pub mod i18n;
+/// Background work: sweeps and housekeeping.
+pub mod jobs;
 /// Keyed hashes of emails and IP addresses, and the secret key they derive from.
 pub mod keys;
+/// Rate limits: limited actions, client identity behind proxies, memory or Redis.
+pub mod ratelimit;
 /// `raqib score`: the filter offline over JSON Lines, with a summary table.
 pub mod scoring;
 /// Screening submissions with the live filter and its memory.

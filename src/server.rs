@@ -17,6 +17,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     println!("raqib listening on http://{address}/");
     tracing::info!(%address, database = %redact(&config.database_url), "raqib started");
 
+    crate::jobs::spawn(state.clone());
     let app = crate::http::router(state.clone());
     axum::serve(
         listener,

@@ -9,13 +9,15 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{PeerIp, QueryPairs, SubmissionBody};
+use super::extract::{ClientIp, QueryPairs, SubmissionBody, limit};
 use crate::app::AppState;
 use crate::config::ModerationMode;
 use crate::domain::{ArticleKey, Class, CommentId, NewComment, PublicComment, Status, Submission};
 use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
 use crate::filter::{Context, Input};
 use crate::keys::display_prefix;
+use crate::ratelimit::client::limit_key;
+use crate::ratelimit::{LimitedAction, text_key};
 use crate::store::{StoreError, now_ms};
 
 pub fn router() -> Router<AppState> {
@@ -79,20 +81,29 @@ pub struct Submitted {
         (status = 413, description = "`payload_too_large`", body = ErrorEnvelope),
         (status = 415, description = "`unsupported_media_type`", body = ErrorEnvelope),
         (status = 422, description = "`validation_failed` with every bad field, or `content_blocked`", body = ErrorEnvelope),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorEnvelope),
         (status = 503, description = "`overloaded`", body = ErrorEnvelope),
     )
 )]
 #[tracing::instrument(skip_all, fields(comment_id, class))]
 async fn submit(
     State(state): State<AppState>,
-    PeerIp(ip): PeerIp,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     SubmissionBody(raw): SubmissionBody,
 ) -> Result<(StatusCode, Json<Submitted>)> {
+    // Malformed requests stop here, before any quota is spent.
     let submission = Submission::parse(&raw).map_err(ApiError::Validation)?;
     if let Some(parent) = submission.parent {
         check_parent(&state, parent, submission.article.as_str()).await?;
     }
+    limit(&state, LimitedAction::SubmitPerIp, limit_key(ip)).await?;
+    limit(
+        &state,
+        LimitedAction::SubmitPerEmail,
+        text_key(submission.email.canonical()),
+    )
+    .await?;
 
     let keys = state.keys();
     let now = now_ms();
@@ -104,6 +115,7 @@ async fn submit(
             .as_deref()
             .and_then(|token| state.screen().elapsed_since_form(token, article, now)),
         author: Some(email_hash.clone()),
+        flood: state.limiter().flood(article).await,
         ..Context::default()
     };
     let input = Input {
@@ -212,19 +224,23 @@ const MAX_PAGE: u32 = 100;
     responses(
         (status = 200, body = CommentPage),
         (status = 422, description = "bad `limit` or `cursor`", body = ErrorEnvelope),
+        (status = 429, description = "`rate_limited`", body = ErrorEnvelope),
     )
 )]
 #[tracing::instrument(skip_all)]
 async fn list(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Path(article): Path<String>,
     query: QueryPairs,
 ) -> Result<Json<CommentPage>> {
     let mut errors = FieldErrors::default();
     let article = errors.take("article", ArticleKey::parse(&article));
-    let limit = errors.take("limit", parse_limit(query.get("limit")));
+    let page_size = errors.take("limit", parse_limit(query.get("limit")));
     let after = errors.take("cursor", decode_cursor(query.get("cursor")));
     errors.into_result()?;
+    limit(&state, LimitedAction::Read, limit_key(ip)).await?;
+    let limit = page_size;
     let (Some(article), Some(limit), Some(after)) = (article, limit, after) else {
         return Err(ApiError::Internal("unreachable: fields checked".into()));
     };
@@ -327,6 +343,7 @@ pub struct FormToken {
     responses(
         (status = 200, body = FormToken),
         (status = 422, description = "missing or bad `article`", body = ErrorEnvelope),
+        (status = 429, description = "`rate_limited`", body = ErrorEnvelope),
     )
 )]
 async fn form_token(

@@ -10,8 +10,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
 
+use crate::app::AppState;
 use crate::domain::RawSubmission;
 use crate::error::ApiError;
+use crate::ratelimit::LimitedAction;
+use crate::ratelimit::client::client_ip;
 
 /// The socket peer's address. Tests provide it with `MockConnectInfo`.
 pub struct PeerIp(pub IpAddr);
@@ -31,6 +34,35 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
             })
             .ok_or_else(|| ApiError::Internal("no peer address on the request".into()))
     }
+}
+
+/// The client's address: the peer, or what trusted proxies say (see
+/// [`crate::ratelimit::client`]).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let PeerIp(peer) = PeerIp::from_request_parts(parts, state).await?;
+        Ok(ClientIp(client_ip(
+            peer,
+            &parts.headers,
+            &state.config().trusted_proxies,
+        )))
+    }
+}
+
+/// Spends one unit of `action`'s quota for `key`, or answers 429 with `Retry-After`.
+pub async fn limit(state: &AppState, action: LimitedAction, key: u128) -> Result<(), ApiError> {
+    state
+        .limiter()
+        .check(action, key)
+        .await
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })
 }
 
 /// The body of `POST /api/v1/comments`, as JSON or as a urlencoded form.

@@ -24,6 +24,9 @@ pub struct Health {
     /// `ok` or `unreachable` (readiness only).
     #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<&'static str>,
+    /// Parts working below their configuration (e.g. `rate_limits`), with why.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    degraded: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// The process is up.
@@ -32,6 +35,7 @@ async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
         database: None,
+        degraded: Default::default(),
     })
 }
 
@@ -40,12 +44,17 @@ async fn healthz() -> Json<Health> {
     (status = 200, body = Health), (status = 503, body = Health)))]
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let ping = tokio::time::timeout(Duration::from_secs(2), state.store().ping()).await;
+    let mut degraded = std::collections::BTreeMap::new();
+    if let Some(why) = state.limiter().degraded() {
+        degraded.insert("rate_limits", why);
+    }
     match ping {
         Ok(Ok(())) => (
             StatusCode::OK,
             Json(Health {
                 status: "ready",
                 database: Some("ok"),
+                degraded,
             }),
         ),
         Ok(Err(err)) => {
@@ -65,6 +74,7 @@ fn unavailable() -> (StatusCode, Json<Health>) {
         Json(Health {
             status: "unavailable",
             database: Some("unreachable"),
+            degraded: Default::default(),
         }),
     )
 }

@@ -8,6 +8,7 @@
 mod support;
 
 mod crash;
+mod limits;
 mod ops;
 mod read;
 mod screening;

@@ -44,8 +44,8 @@ async fn an_insult_is_held_with_its_span_highlighted(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|h| h["category"] == "insult")
-        .expect("an insult hit");
+        .find(|h| h["rule"] == "list:ar/insult:حمار")
+        .expect("the insult's hit");
     let (s, e) = (
         hit["span"][0].as_u64().unwrap() as usize,
         hit["span"][1].as_u64().unwrap() as usize,
