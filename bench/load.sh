@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load check: starts the release binary (rate limits lifted) on a fresh SQLite database (or PostgreSQL with
+# Load check: starts the release binary (captcha off, rate limits lifted) on a fresh SQLite database (or PostgreSQL with
 # DATABASE_URL=postgres://…), drives it from wrk on 127.0.0.1, and prints throughput and
 # latency. Stops by itself after DURATION seconds per run.
 #
@@ -18,7 +18,7 @@ trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "
 url=${DATABASE_URL:-sqlite://$work/load.db}
 RAQIB_LISTEN=127.0.0.1:0 RAQIB_DATABASE_URL=$url \
   RAQIB_SECRET_KEY=${RAQIB_SECRET_KEY:-load-test-secret-load-test-secret-0000} \
-  RAQIB_LOG__LEVEL=warn RAQIB_RATE_LIMITS__SUBMIT_IP__BURST=100000000 \
+  RAQIB_LOG__LEVEL=warn RAQIB_CAPTCHA__MODE=off RAQIB_RATE_LIMITS__SUBMIT_IP__BURST=100000000 \
   RAQIB_RATE_LIMITS__SUBMIT_EMAIL__BURST=100000000 RAQIB_RATE_LIMITS__FLOOD_PER_MINUTE=100000000 \
   ./target/release/raqib serve >"$work/out" 2>"$work/err" &
 pid=$!

@@ -24,16 +24,23 @@ fn rss_kib() -> u64 {
 fn config(backend: Backend) -> RateLimitConfig {
     RateLimitConfig {
         backend,
-        redis_url: std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
+        redis_url: std::env::var("TEST_REDIS_URL")
+            .unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
         redis_prefix: format!("raqibbench{}", std::process::id()),
         // Generous: the benchmark measures the decision, not refusals.
-        submit_ip: Quota { per_minute: 1e9, burst: 1_000_000 },
+        submit_ip: Quota {
+            per_minute: 1e9,
+            burst: 1_000_000,
+        },
         ..RateLimitConfig::default()
     }
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let limiter = Limiter::new(&config(Backend::Memory));
         // Warm one key: the common case of a returning client.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::config::Config;
 use crate::filter::{Filter, Source};
 use crate::keys::Keys;
@@ -21,6 +22,7 @@ struct Inner {
     keys: Keys,
     screen: Screen,
     limiter: Limiter,
+    captchas: Arc<Captchas>,
 }
 
 /// Why the service could not start.
@@ -40,18 +42,26 @@ impl AppState {
         let filter = load_filter(&config)?;
         let store = store::connect(&config).await?;
         let keys = Keys::load(&config)?;
-        Ok(AppState::from_parts(config, store, keys, filter))
+        let renderer = Arc::new(CrateRenderer {
+            charset: config.captcha.charset,
+            length: config.captcha.length,
+            difficulty: config.captcha.difficulty,
+        });
+        Ok(AppState::from_parts(config, store, keys, filter, renderer))
     }
 
-    /// Assembles a state from parts already built (tests share one store between apps).
+    /// Assembles a state from parts already built. The captcha source is chosen here, in
+    /// code: the service passes the real renderer, tests one whose answers they know.
     pub fn from_parts(
         config: Config,
         store: Arc<dyn Store>,
         keys: Keys,
         filter: Filter,
+        captcha_source: Arc<dyn CaptchaSource>,
     ) -> AppState {
         let screen = Screen::new(filter, &keys);
         let limiter = Limiter::new(&config.rate_limits);
+        let captchas = Captchas::new(config.captcha.clone(), &keys, captcha_source);
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -59,8 +69,14 @@ impl AppState {
                 keys,
                 screen,
                 limiter,
+                captchas,
             }),
         }
+    }
+
+    /// The captcha service.
+    pub fn captchas(&self) -> &Captchas {
+        &self.inner.captchas
     }
 
     /// The rate limiter and flood guard.

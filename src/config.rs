@@ -32,6 +32,8 @@ pub struct Config {
     /// `RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`.
     #[serde(deserialize_with = "crate::ratelimit::client::deserialize_cidrs")]
     pub trusted_proxies: Vec<crate::ratelimit::client::Cidr>,
+    /// The security code.
+    pub captcha: crate::captcha::CaptchaConfig,
     /// Quotas per limited action, the limiter backend, the flood guard.
     pub rate_limits: crate::ratelimit::RateLimitConfig,
     /// Directory of the word lists (`lists.toml` and the files it names). When it has no
@@ -54,6 +56,7 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             trusted_proxies: Vec::new(),
+            captcha: crate::captcha::CaptchaConfig::default(),
             rate_limits: crate::ratelimit::RateLimitConfig::default(),
             wordlists: "wordlists".to_string(),
             filter: crate::filter::FilterSettings::default(),
@@ -231,6 +234,11 @@ impl Config {
         self.rate_limits
             .check()
             .map_err(|e| ConfigError(format!("invalid configuration: {e}")))?;
+        if self.captcha.length == 0 || self.captcha.length > 12 || self.captcha.ttl_secs == 0 {
+            return Err(ConfigError(
+                "invalid configuration: key `captcha.length` must be 1–12 and `captcha.ttl_secs` positive".into(),
+            ));
+        }
         if self.database.max_connections == 0 {
             return Err(ConfigError(
                 "invalid configuration: key `database.max_connections` must be at least 1"

@@ -1,6 +1,6 @@
 //! Background work that keeps a long-running service healthy: forgetting refilled
-//! rate-limit keys and quiet articles (bounded memory). Later: retention sweeps, spent
-//! captcha nonces, webhook delivery.
+//! rate-limit keys, quiet articles and old adaptive-captcha visits (bounded memory), and
+//! sweeping spent captcha nonces once their challenges have expired.
 
 use std::time::Duration;
 

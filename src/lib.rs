@@ -5,6 +5,8 @@
 
 /// Application state shared by every request, and building it from the config.
 pub mod app;
+/// The security code: sealed single-use challenges, a render pool, text questions.
+pub mod captcha;
 /// Typed configuration: defaults < `raqib.toml` < `RAQIB_*` environment.
 pub mod config;
 /// Field types parsed from untrusted input (names, emails, bodies, articles) and comments.

@@ -35,7 +35,8 @@ pub fn open(key: &[u8; 32], token: &str) -> Option<Vec<u8>> {
     Some(payload.to_vec())
 }
 
-fn tag(key: &[u8; 32], payload: &[u8]) -> [u8; TAG] {
+/// The 128-bit HMAC-SHA256 tag of `payload` under `key`.
+pub fn tag(key: &[u8; 32], payload: &[u8]) -> [u8; TAG] {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
     mac.update(payload);
     let full = mac.finalize().into_bytes();

@@ -90,6 +90,8 @@ pub struct NewComment {
     pub hits: String,
     /// Unix time in milliseconds.
     pub created_at: i64,
+    /// The solved captcha's nonce and expiry, burned in the same transaction.
+    pub captcha_nonce: Option<(String, i64)>,
 }
 
 /// A stored comment, everything included (for moderators and tests).

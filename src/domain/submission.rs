@@ -21,6 +21,14 @@ pub struct RawSubmission {
     pub wrong_type: Vec<&'static str>,
 }
 
+impl RawSubmission {
+    /// Both parts of a security-code answer are present.
+    pub fn has_captcha(&self) -> bool {
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        given(&self.captcha_id) && given(&self.captcha_answer)
+    }
+}
+
 /// The reader's answer to a security-code challenge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaptchaAnswer {

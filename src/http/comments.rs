@@ -9,10 +9,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ClientIp, QueryPairs, SubmissionBody, limit};
+use super::extract::{ClientIp, NoStore, QueryPairs, SubmissionBody, limit};
 use crate::app::AppState;
+use crate::captcha;
 use crate::config::ModerationMode;
-use crate::domain::{ArticleKey, Class, CommentId, NewComment, PublicComment, Status, Submission};
+use crate::domain::{
+    ArticleKey, CaptchaAnswer, Class, CommentId, NewComment, PublicComment, Status, Submission,
+};
 use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
 use crate::filter::{Context, Input};
 use crate::keys::display_prefix;
@@ -77,10 +80,12 @@ pub struct Submitted {
     )),
     responses(
         (status = 202, description = "Stored; awaits moderation or is published", body = Submitted),
-        (status = 400, description = "`invalid_json`", body = ErrorEnvelope),
+        (status = 400, description = "`invalid_json`, or `captcha_invalid` (unknown, spent, expired or wrong)", body = ErrorEnvelope),
+        (status = 403, description = "`banned` or `comments_closed`", body = ErrorEnvelope),
         (status = 413, description = "`payload_too_large`", body = ErrorEnvelope),
         (status = 415, description = "`unsupported_media_type`", body = ErrorEnvelope),
         (status = 422, description = "`validation_failed` with every bad field, or `content_blocked`", body = ErrorEnvelope),
+        (status = 428, description = "`captcha_required` (adaptive mode)", body = ErrorEnvelope),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorEnvelope),
         (status = 503, description = "`overloaded`", body = ErrorEnvelope),
     )
@@ -92,8 +97,23 @@ async fn submit(
     headers: HeaderMap,
     SubmissionBody(raw): SubmissionBody,
 ) -> Result<(StatusCode, Json<Submitted>)> {
-    // Malformed requests stop here, before any quota is spent.
-    let submission = Submission::parse(&raw).map_err(ApiError::Validation)?;
+    // Malformed requests stop here, before any quota is spent. A missing security code is
+    // one of the field errors; a wrong one is judged only once every field is right, so a
+    // reader with a typo in the email keeps the code.
+    let mode = state.config().captcha.mode;
+    let captcha_missing = mode == captcha::Mode::Always && !raw.has_captcha();
+    let submission = match Submission::parse(&raw) {
+        Ok(submission) if !captcha_missing => submission,
+        Ok(_) => {
+            return Err(ApiError::Validation(
+                missing_captcha(FieldErrors::default()),
+            ));
+        }
+        Err(errors) if captcha_missing => {
+            return Err(ApiError::Validation(missing_captcha(errors)));
+        }
+        Err(errors) => return Err(ApiError::Validation(errors)),
+    };
     if let Some(parent) = submission.parent {
         check_parent(&state, parent, submission.article.as_str()).await?;
     }
@@ -126,6 +146,20 @@ async fn submit(
     };
     let verdict = state.screen().check(&input, context);
     let class = verdict.class;
+    let captcha_nonce = match mode {
+        captcha::Mode::Off => None,
+        captcha::Mode::Always => {
+            Some(verify_captcha(&state, submission.captcha.as_ref(), now).await?)
+        }
+        captcha::Mode::Adaptive => {
+            let required = class != Class::Ok || state.captchas().seen_recently(limit_key(ip));
+            if required || submission.captcha.is_some() {
+                Some(verify_captcha(&state, submission.captcha.as_ref(), now).await?)
+            } else {
+                None
+            }
+        }
+    };
     let status = arriving_status(state.config().moderation.mode, class);
     let hits = serde_json::to_string(&verdict.hits)
         .map_err(|err| ApiError::Internal(format!("cannot encode hits: {err}")))?;
@@ -149,6 +183,7 @@ async fn submit(
         score: f64::from(verdict.score),
         hits,
         created_at: now,
+        captcha_nonce,
     };
     let id = state
         .store()
@@ -156,6 +191,7 @@ async fn submit(
         .await
         .map_err(|err| match err {
             StoreError::ParentInvalid => parent_not_found(),
+            StoreError::NonceSpent => ApiError::CaptchaInvalid,
             other => other.into(),
         })?;
     tracing::Span::current().record("comment_id", id);
@@ -177,6 +213,34 @@ async fn submit(
             status: shown.as_str().to_string(),
         }),
     ))
+}
+
+fn missing_captcha(mut errors: FieldErrors) -> FieldErrors {
+    errors.add("captcha", FieldCode::Required);
+    errors
+}
+
+/// Checks a security-code answer. A wrong answer burns the challenge at once; a right one
+/// is returned to be burned with the comment, in one transaction.
+async fn verify_captcha(
+    state: &AppState,
+    answer: Option<&CaptchaAnswer>,
+    now: i64,
+) -> Result<(String, i64)> {
+    let Some(answer) = answer else {
+        return Err(ApiError::CaptchaRequired);
+    };
+    match state.captchas().check(&answer.id, &answer.answer, now) {
+        Ok(challenge) => Ok((challenge.nonce, challenge.expires_at)),
+        Err((_, Some(challenge))) => {
+            state
+                .store()
+                .burn_nonce(&challenge.nonce, challenge.expires_at)
+                .await?;
+            Err(ApiError::CaptchaInvalid)
+        }
+        Err((_, None)) => Err(ApiError::CaptchaInvalid),
+    }
 }
 
 /// Where a comment of `class` starts, by moderation mode (DESIGN §1).
@@ -349,7 +413,7 @@ pub struct FormToken {
 async fn form_token(
     State(state): State<AppState>,
     query: QueryPairs,
-) -> Result<([(header::HeaderName, &'static str); 1], Json<FormToken>)> {
+) -> Result<NoStore<FormToken>> {
     let mut errors = FieldErrors::default();
     let article = errors.take(
         "article",
@@ -360,8 +424,5 @@ async fn form_token(
         return Err(ApiError::Internal("unreachable: article checked".into()));
     };
     let token = state.screen().form_token(article.as_str(), now_ms());
-    Ok((
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(FormToken { token }),
-    ))
+    Ok(NoStore(FormToken { token }))
 }

@@ -203,6 +203,16 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
     }
 }
 
+/// A JSON answer that must never be cached (`Cache-Control: no-store`): challenges and
+/// tokens are single-use.
+pub struct NoStore<T>(pub T);
+
+impl<T: serde::Serialize> axum::response::IntoResponse for NoStore<T> {
+    fn into_response(self) -> axum::response::Response {
+        ([(header::CACHE_CONTROL, "no-store")], axum::Json(self.0)).into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //! Layers, outermost first: request id (set, echoed in `x-request-id`), tracing span
 //! with that id, request language (for localized errors), timeout, body limit.
 
+mod captcha;
 mod comments;
 mod extract;
 mod health;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.config().http.max_body_bytes;
     Router::new()
         .merge(comments::router())
+        .merge(captcha::router())
         .merge(health::router())
         .merge(openapi::router())
         .fallback(not_found)

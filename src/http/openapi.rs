@@ -14,6 +14,7 @@ use crate::app::AppState;
         super::comments::submit,
         super::comments::list,
         super::comments::form_token,
+        super::captcha::issue,
         super::health::healthz,
         super::health::readyz,
         openapi_json,

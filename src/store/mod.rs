@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The parent comment does not exist, is not approved, or belongs to another article.
     #[error("parent comment is not a published comment of this article")]
     ParentInvalid,
+    /// The captcha nonce was already spent.
+    #[error("captcha already used")]
+    NonceSpent,
     /// A unique constraint refused the write.
     #[error("duplicate: {0}")]
     Duplicate(String),
@@ -67,6 +70,15 @@ pub trait Store: Send + Sync + 'static {
     /// given, must be an approved comment of the same article, checked in the same
     /// transaction.
     async fn insert_comment(&self, comment: NewComment) -> StoreResult<CommentId>;
+
+    /// Records a captcha nonce as spent. False when it already was.
+    async fn burn_nonce(&self, nonce: &str, expires_at: i64) -> StoreResult<bool>;
+
+    /// Forgets spent nonces whose challenges have expired; returns how many.
+    async fn sweep_nonces(&self, now_ms: i64) -> StoreResult<u64>;
+
+    /// Number of spent nonces on record.
+    async fn spent_nonces(&self) -> StoreResult<i64>;
 
     /// One comment with everything stored about it.
     async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;

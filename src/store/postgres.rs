@@ -8,8 +8,8 @@ use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::rows::{
-    INSERT_COMMENT, PARENT_IS_PUBLISHED_LOCKED, SELECT_COMMENT, SELECT_PUBLIC_PAGE, UPDATE_STATUS,
-    bind_new_comment, comment_from_row, public_from_row,
+    BURN_NONCE, INSERT_COMMENT, PARENT_IS_PUBLISHED_LOCKED, SELECT_COMMENT, SELECT_PUBLIC_PAGE,
+    SWEEP_NONCES, UPDATE_STATUS, bind_new_comment, comment_from_row, nonce_error, public_from_row,
 };
 use super::{Store, StoreError, StoreResult};
 use crate::config::Config;
@@ -44,6 +44,14 @@ impl Store for PgStore {
 
     async fn insert_comment(&self, c: NewComment) -> StoreResult<CommentId> {
         let mut tx = self.pool.begin().await?;
+        if let Some((nonce, expires_at)) = &c.captcha_nonce {
+            sqlx::query(BURN_NONCE)
+                .bind(nonce.as_str())
+                .bind(*expires_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(nonce_error)?;
+        }
         if let Some(parent) = c.parent {
             // Lock the parent so a concurrent takedown cannot slip between check and insert.
             let found = sqlx::query(PARENT_IS_PUBLISHED_LOCKED)
@@ -59,6 +67,35 @@ impl Store for PgStore {
             .fetch_one(&mut *tx)
             .await?;
         tx.commit().await?;
+        Ok(row.try_get(0)?)
+    }
+
+    async fn burn_nonce(&self, nonce: &str, expires_at: i64) -> StoreResult<bool> {
+        let burned = sqlx::query(BURN_NONCE)
+            .bind(nonce)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(nonce_error);
+        match burned {
+            Ok(_) => Ok(true),
+            Err(StoreError::NonceSpent) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn sweep_nonces(&self, now_ms: i64) -> StoreResult<u64> {
+        let done = sqlx::query(SWEEP_NONCES)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn spent_nonces(&self) -> StoreResult<i64> {
+        let row = sqlx::query("select count(*) from captcha_used")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get(0)?)
     }
 

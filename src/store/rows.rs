@@ -139,3 +139,17 @@ where
         .bind(c.hits.as_str())
         .bind(c.created_at)
 }
+
+/// Records a spent captcha nonce.
+pub const BURN_NONCE: &str = "insert into captcha_used (nonce, expires_at) values ($1, $2)";
+
+/// Forgets expired nonces.
+pub const SWEEP_NONCES: &str = "delete from captcha_used where expires_at < $1";
+
+/// Maps a duplicate nonce to [`StoreError::NonceSpent`](super::StoreError::NonceSpent).
+pub fn nonce_error(err: sqlx::Error) -> super::StoreError {
+    match super::StoreError::from(err) {
+        super::StoreError::Duplicate(_) => super::StoreError::NonceSpent,
+        other => other,
+    }
+}

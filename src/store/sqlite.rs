@@ -20,8 +20,8 @@ use sqlx::{Connection, Executor, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::rows::{
-    INSERT_COMMENT, PARENT_IS_PUBLISHED, SELECT_COMMENT, SELECT_PUBLIC_PAGE, UPDATE_STATUS,
-    bind_new_comment, comment_from_row, public_from_row,
+    BURN_NONCE, INSERT_COMMENT, PARENT_IS_PUBLISHED, SELECT_COMMENT, SELECT_PUBLIC_PAGE,
+    SWEEP_NONCES, UPDATE_STATUS, bind_new_comment, comment_from_row, nonce_error, public_from_row,
 };
 use super::{Store, StoreError, StoreResult};
 use crate::config::{Config, Synchronous};
@@ -73,6 +73,50 @@ impl Store for SqliteStore {
         self.writer
             .exec(move |conn| Box::pin(async move { insert_comment(conn, &comment).await }))
             .await
+    }
+
+    async fn burn_nonce(&self, nonce: &str, expires_at: i64) -> StoreResult<bool> {
+        let nonce = nonce.to_string();
+        let burned = self
+            .writer
+            .exec(move |conn| {
+                Box::pin(async move {
+                    sqlx::query(BURN_NONCE)
+                        .bind(nonce.as_str())
+                        .bind(expires_at)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(nonce_error)?;
+                    Ok(())
+                })
+            })
+            .await;
+        match burned {
+            Ok(()) => Ok(true),
+            Err(StoreError::NonceSpent) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn sweep_nonces(&self, now_ms: i64) -> StoreResult<u64> {
+        self.writer
+            .exec(move |conn| {
+                Box::pin(async move {
+                    let done = sqlx::query(SWEEP_NONCES)
+                        .bind(now_ms)
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(done.rows_affected())
+                })
+            })
+            .await
+    }
+
+    async fn spent_nonces(&self) -> StoreResult<i64> {
+        let row = sqlx::query("select count(*) from captcha_used")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(row.try_get(0)?)
     }
 
     async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
@@ -128,6 +172,14 @@ impl Store for SqliteStore {
 }
 
 async fn insert_comment(conn: &mut SqliteConnection, c: &NewComment) -> StoreResult<CommentId> {
+    if let Some((nonce, expires_at)) = &c.captcha_nonce {
+        sqlx::query(BURN_NONCE)
+            .bind(nonce.as_str())
+            .bind(*expires_at)
+            .execute(&mut *conn)
+            .await
+            .map_err(nonce_error)?;
+    }
     if let Some(parent) = c.parent {
         let found = sqlx::query(PARENT_IS_PUBLISHED)
             .bind(parent)

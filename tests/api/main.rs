@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 
+mod captcha;
 mod crash;
 mod limits;
 mod ops;

@@ -331,6 +331,7 @@ async fn post_moderation_publishes_clean_comments_at_once(app: TestApp) {
         app.store().clone(),
         app.state.keys().clone(),
         filter,
+        std::sync::Arc::new(crate::support::KnownAnswers::default()),
     );
     let router = raqib::http::router(state);
     let mut request = json_request(

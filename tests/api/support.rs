@@ -39,11 +39,35 @@ pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
 /// The config of a test app on `database_url`.
 pub fn test_config(database_url: String) -> Config {
-    Config {
+    let mut config = Config {
         database_url,
         secret_key: Some(SECRET.to_string()),
         rate_limits: generous_limits(),
         ..Config::default()
+    };
+    // Most tests are about something else; the captcha tests turn it on.
+    config.captcha.mode = raqib::captcha::Mode::Off;
+    config
+}
+
+/// The answer every challenge of [`KnownAnswers`] has.
+pub const KNOWN_ANSWER: &str = "4729";
+
+/// A captcha source whose answer the tests know, handed to the app in code (DESIGN §7).
+#[derive(Default)]
+pub struct KnownAnswers {
+    /// Time each render takes (to test an empty pool under load).
+    pub delay: std::time::Duration,
+}
+
+impl raqib::captcha::CaptchaSource for KnownAnswers {
+    fn render(&self) -> Option<raqib::captcha::Rendered> {
+        std::thread::sleep(self.delay);
+        Some(raqib::captcha::Rendered {
+            answer: KNOWN_ANSWER.to_string(),
+            // The PNG signature: tests only check that an image is sent.
+            png: vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+        })
     }
 }
 
@@ -115,16 +139,60 @@ impl TestApp {
         Some(Self::build(config, TestDb::Postgres(schema)).await)
     }
 
+    /// An app on a fresh SQLite file with its own captcha source.
+    pub async fn sqlite_with_source(
+        adjust: impl FnOnce(&mut Config),
+        source: Arc<dyn raqib::captcha::CaptchaSource>,
+    ) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = test_config(format!(
+            "sqlite://{}",
+            dir.path().join("raqib.db").display()
+        ));
+        adjust(&mut config);
+        Self::build_with(config, TestDb::Sqlite(dir), source).await
+    }
+
     async fn build(config: Config, db: TestDb) -> TestApp {
+        Self::build_with(config, db, Arc::new(KnownAnswers::default())).await
+    }
+
+    async fn build_with(
+        config: Config,
+        db: TestDb,
+        source: Arc<dyn raqib::captcha::CaptchaSource>,
+    ) -> TestApp {
         let store = store::connect(&config).await.expect("open test database");
         let filter = raqib::app::load_filter(&config).expect("word lists");
-        let state =
-            AppState::from_parts(config, store, Keys::from_secret(SECRET.as_bytes()), filter);
+        let state = AppState::from_parts(
+            config,
+            store,
+            Keys::from_secret(SECRET.as_bytes()),
+            filter,
+            source,
+        );
         let router = raqib::http::router(state.clone());
         TestApp {
             state,
             router,
             _db: db,
+        }
+    }
+
+    /// The same database and keys under another config (a second replica, or other modes).
+    pub fn with_config(self, config: Config) -> TestApp {
+        let filter = raqib::app::load_filter(&config).expect("word lists");
+        let state = AppState::from_parts(
+            config,
+            self.state.store().clone(),
+            self.state.keys().clone(),
+            filter,
+            Arc::new(KnownAnswers::default()),
+        );
+        TestApp {
+            router: raqib::http::router(state.clone()),
+            state,
+            _db: self._db,
         }
     }
 
