@@ -12,7 +12,11 @@ use raqib::captcha::{CaptchaConfig, CaptchaSource, Captchas, Charset, CrateRende
 use raqib::keys::Keys;
 
 fn main() {
-    let renderer = CrateRenderer { charset: Charset::Digits, length: 5, difficulty: Difficulty::Medium };
+    let renderer = CrateRenderer {
+        charset: Charset::Digits,
+        length: 5,
+        difficulty: Difficulty::Medium,
+    };
     if let Some(sample) = renderer.render() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/captcha-sample.png");
         let _ = std::fs::write(path, &sample.png);
@@ -24,9 +28,17 @@ fn main() {
         std::hint::black_box(renderer.render());
     }
     let per = started.elapsed() / n;
-    println!("render (captcha crate, medium, 5 digits): {:.2} ms each, {:.0}/s on one core", per.as_secs_f64() * 1e3, 1.0 / per.as_secs_f64());
+    println!(
+        "render (captcha crate, medium, 5 digits): {:.2} ms each, {:.0}/s on one core",
+        per.as_secs_f64() * 1e3,
+        1.0 / per.as_secs_f64()
+    );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let keys = Keys::from_secret(b"captcha benchmark captcha benchmark");
         let source: Arc<dyn CaptchaSource> = Arc::new(CrateRenderer { charset: Charset::Digits, length: 5, difficulty: Difficulty::Medium });
