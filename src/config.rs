@@ -32,6 +32,8 @@ pub struct Config {
     /// `RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`.
     #[serde(deserialize_with = "crate::ratelimit::client::deserialize_cidrs")]
     pub trusted_proxies: Vec<crate::ratelimit::client::Cidr>,
+    /// Logins and sessions.
+    pub auth: AuthConfig,
     /// The security code.
     pub captcha: crate::captcha::CaptchaConfig,
     /// Quotas per limited action, the limiter backend, the flood guard.
@@ -57,6 +59,7 @@ impl Default for Config {
             secret_key: None,
             trusted_proxies: Vec::new(),
             captcha: crate::captcha::CaptchaConfig::default(),
+            auth: AuthConfig::default(),
             rate_limits: crate::ratelimit::RateLimitConfig::default(),
             wordlists: "wordlists".to_string(),
             filter: crate::filter::FilterSettings::default(),
@@ -99,6 +102,26 @@ impl Default for DatabaseConfig {
 pub enum Synchronous {
     Normal,
     Full,
+}
+
+/// Logins and sessions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// How long a login session lasts, in hours.
+    pub session_hours: u64,
+    /// The first admin's name, created on first start when no admin exists.
+    #[serde(deserialize_with = "lenient_string")]
+    pub first_admin: String,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            session_hours: 12,
+            first_admin: "admin".to_string(),
+        }
+    }
 }
 
 /// How comments are published.

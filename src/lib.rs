@@ -3,8 +3,12 @@
 //! The binary in `main.rs` is a thin CLI over this library; tests build the same
 //! [`app::AppState`] and call [`http::router`] without a socket.
 
+/// The first admin, and the `raqib user` commands.
+pub mod accounts_cli;
 /// Application state shared by every request, and building it from the config.
 pub mod app;
+/// Accounts, roles, passwords, sessions and API tokens.
+pub mod auth;
 /// The security code: sealed single-use challenges, a render pool, text questions.
 pub mod captcha;
 /// Typed configuration: defaults < `raqib.toml` < `RAQIB_*` environment.

@@ -49,11 +49,33 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
         half: Option<u8>,
     },
+    /// Manage moderator and admin accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Word-list tools.
     Wordlists {
         #[command(subcommand)]
         command: WordlistsCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input with
+    /// --password-stdin, else generated and printed once (to be changed at first login).
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["admin", "moderator"])]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account: its sessions and tokens stop working at once.
+    Disable { name: String },
 }
 
 #[derive(Subcommand)]
@@ -98,10 +120,36 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Migrate) => migrate(config).await,
+            Some(Command::User { command }) => users(config, command).await,
             _ => raqib::server::serve(config).await,
         }
     });
     exit(result.map_err(|e| e.to_string()))
+}
+
+async fn users(config: Config, command: UserCommand) -> Result<(), Box<dyn std::error::Error>> {
+    let state = AppState::build(config).await?;
+    let result = match command {
+        UserCommand::Add {
+            name,
+            role,
+            password_stdin,
+        } => {
+            let role = raqib::auth::Role::parse(&role).ok_or("role must be admin or moderator")?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_string())
+            } else {
+                None
+            };
+            raqib::accounts_cli::add(&state, &name, role, password).await
+        }
+        UserCommand::List => raqib::accounts_cli::list(&state).await,
+        UserCommand::Disable { name } => raqib::accounts_cli::disable(&state, &name).await,
+    };
+    state.store().close().await;
+    result.map_err(Into::into)
 }
 
 fn exit(result: Result<(), String>) -> ExitCode {

@@ -9,6 +9,7 @@ use crate::config::Config;
 /// shutdown signal; then finishes in-flight requests and flushes the store.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::build(config.clone()).await?;
+    crate::accounts_cli::ensure_first_admin(&state).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;

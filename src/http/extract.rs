@@ -203,6 +203,32 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
     }
 }
 
+/// A JSON request body, with every failure in the error envelope (415 for another content
+/// type, 413 when too large, 400 `invalid_json` for broken or mistyped JSON).
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !matches!(body_kind(request.headers())?, BodyKind::Json) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::InvalidJson(rejection.body_text())
+                }
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|err| ApiError::InvalidJson(err.to_string()))
+    }
+}
+
 /// A JSON answer that must never be cached (`Cache-Control: no-store`): challenges and
 /// tokens are single-use.
 pub struct NoStore<T>(pub T);

@@ -4,10 +4,13 @@
 //! Layers, outermost first: request id (set, echoed in `x-request-id`), tracing span
 //! with that id, request language (for localized errors), timeout, body limit.
 
+mod admin;
+mod auth;
 mod captcha;
 mod comments;
 mod extract;
 mod health;
+mod moderation;
 mod openapi;
 
 use std::time::Duration;
@@ -40,6 +43,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(comments::router())
         .merge(captcha::router())
+        .merge(auth::router())
+        .merge(admin::router())
+        .merge(moderation::router())
         .merge(health::router())
         .merge(openapi::router())
         .fallback(not_found)

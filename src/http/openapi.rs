@@ -15,6 +15,17 @@ use crate::app::AppState;
         super::comments::list,
         super::comments::form_token,
         super::captcha::issue,
+        super::auth::login,
+        super::auth::logout,
+        super::auth::change_password,
+        super::admin::list_users,
+        super::admin::create_user,
+        super::admin::change_user,
+        super::admin::reset_password,
+        super::admin::list_tokens,
+        super::admin::create_token,
+        super::admin::revoke_token,
+        super::moderation::audit_log,
         super::health::healthz,
         super::health::readyz,
         openapi_json,
@@ -22,6 +33,9 @@ use crate::app::AppState;
     tags(
         (name = "public", description = "Readers on article pages"),
         (name = "ops", description = "Probes and service description"),
+        (name = "auth", description = "Logging in and out"),
+        (name = "moderation", description = "Moderators and admins"),
+        (name = "admin", description = "Admins only"),
     )
 )]
 pub struct ApiDoc;

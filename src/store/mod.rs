@@ -5,6 +5,7 @@
 //! migrations of their own folder under `migrations/` on start and share the same row
 //! meaning (times are Unix milliseconds).
 
+pub mod accounts;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -18,6 +19,7 @@ use crate::config::Config;
 use crate::domain::{Comment, CommentId, NewComment, PublicComment, Status};
 
 pub use postgres::PgStore;
+pub use rows::rfc3339;
 pub use sqlite::SqliteStore;
 
 /// What can go wrong in the store. Cloneable, so one failed group commit can be reported
@@ -62,7 +64,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything raqib keeps.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: accounts::Accounts + Send + Sync + 'static {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

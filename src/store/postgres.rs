@@ -35,6 +35,34 @@ impl PgStore {
     }
 }
 
+mod accounts_sql {
+    crate::store::accounts::account_queries!(sqlx::PgConnection, sqlx::PgPool);
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+impl PgStore {
+    /// Runs `work` in its own transaction.
+    async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::PgConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
+        let mut tx = self.pool.begin().await?;
+        let result = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+crate::store::accounts::account_methods!(PgStore, accounts_sql);
+
 #[async_trait]
 impl Store for PgStore {
     async fn ping(&self) -> StoreResult<()> {

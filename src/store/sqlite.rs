@@ -62,6 +62,29 @@ impl SqliteStore {
     }
 }
 
+mod accounts_sql {
+    crate::store::accounts::account_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
+}
+
+impl SqliteStore {
+    /// Runs `work` through the single writer, in the next group commit.
+    async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
+        self.writer.exec(work).await
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+}
+
+crate::store::accounts::account_methods!(SqliteStore, accounts_sql);
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {

@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 
+mod accounts;
 mod captcha;
 mod crash;
 mod limits;

@@ -1,0 +1,147 @@
+//! Account work outside the HTTP API: the first admin of a new installation, and the
+//! `raqib user add|list|disable` commands.
+
+use crate::app::AppState;
+use crate::auth::{Role, passwords, valid_username};
+use crate::store::accounts::{AuditEntry, NewUser, UserChange};
+use crate::store::now_ms;
+
+/// On first start (no active admin), creates `auth.first_admin` with a generated
+/// one-time password and prints it to the terminal — never to the structured log. The
+/// password must be changed at first login. Returns whether an admin was created.
+pub async fn ensure_first_admin(state: &AppState) -> Result<bool, String> {
+    let name = state.config().auth.first_admin.clone();
+    let password = passwords::generate();
+    let hash = tokio::task::spawn_blocking({
+        let password = password.clone();
+        move || passwords::hash(&password)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let created = state
+        .store()
+        .bootstrap_admin(NewUser {
+            username: name.clone(),
+            password_hash: hash,
+            role: Role::Admin,
+            must_change_password: true,
+            now: now_ms(),
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    if created {
+        audit(state, "system", "user.create", &name).await;
+        println!(
+            "raqib: created the first admin. Log in as '{name}' with the one-time password\n\n    {password}\n\nand choose a new one (it is shown only this once)."
+        );
+    }
+    Ok(created)
+}
+
+/// `raqib user add NAME --role ROLE`: with `password` given (from stdin) or generated and
+/// printed once.
+pub async fn add(
+    state: &AppState,
+    name: &str,
+    role: Role,
+    password: Option<String>,
+) -> Result<(), String> {
+    if !valid_username(name) {
+        return Err(format!(
+            "{name:?} is not a valid username (letters, digits, . _ -; 1–64)"
+        ));
+    }
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(passwords::generate);
+    passwords::check_new(&password)
+        .map_err(|why| format!("the password is {}", why.replace('_', " ")))?;
+    let hash = passwords::hash(&password)?;
+    state
+        .store()
+        .create_user(NewUser {
+            username: name.to_string(),
+            password_hash: hash,
+            role,
+            must_change_password: generated,
+            now: now_ms(),
+        })
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::Duplicate(_) => {
+                format!("a user named {name:?} already exists")
+            }
+            other => other.to_string(),
+        })?;
+    audit(state, "cli", "user.create", name).await;
+    if generated {
+        println!(
+            "created {role} '{name}'. One-time password (change it at first login):\n\n    {password}\n",
+            role = role.as_str()
+        );
+    } else {
+        println!("created {} '{name}'", role.as_str());
+    }
+    Ok(())
+}
+
+/// `raqib user list`.
+pub async fn list(state: &AppState) -> Result<(), String> {
+    let users = state
+        .store()
+        .list_users()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{:<24} {:<10} {:<9} created", "username", "role", "status");
+    for u in users {
+        let status = if u.disabled {
+            "disabled"
+        } else if u.must_change_password {
+            "new"
+        } else {
+            "active"
+        };
+        println!(
+            "{:<24} {:<10} {:<9} {}",
+            u.username,
+            u.role.as_str(),
+            status,
+            crate::store::rfc3339(u.created_at)
+        );
+    }
+    Ok(())
+}
+
+/// `raqib user disable NAME`: the account and all its sessions and tokens stop at once.
+pub async fn disable(state: &AppState, name: &str) -> Result<(), String> {
+    let user = state
+        .store()
+        .user_by_name(name)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user named {name:?}"))?;
+    let change = UserChange {
+        disabled: Some(true),
+        ..UserChange::default()
+    };
+    state
+        .store()
+        .update_user(user.id, change, now_ms())
+        .await
+        .map_err(|e| e.to_string())?;
+    audit(state, "cli", "user.disable", name).await;
+    println!("disabled '{name}'");
+    Ok(())
+}
+
+async fn audit(state: &AppState, actor: &str, action: &str, name: &str) {
+    let entry = AuditEntry {
+        at: now_ms(),
+        actor: actor.to_string(),
+        action: action.to_string(),
+        target: Some(format!("user:{name}")),
+        ..AuditEntry::default()
+    };
+    if let Err(err) = state.store().append_audit(entry).await {
+        tracing::error!(error = %err, "could not write the audit log");
+    }
+}

@@ -1,0 +1,318 @@
+//! Admin endpoints: users (list, create, change role, disable, reset password) and API
+//! tokens (create, shown once; list; revoke). Every change is audited.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, patch, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::auth::{Admin, audit, hash_password};
+use super::extract::JsonBody;
+use crate::app::AppState;
+use crate::auth::{CredentialKind, Role, new_token, passwords, token_hash, valid_username};
+use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::store::accounts::{NewCredential, NewUser, UserChange, UserView};
+use crate::store::{StoreError, now_ms, rfc3339};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/users", get(list_users).post(create_user))
+        .route("/api/v1/admin/users/{id}", patch(change_user))
+        .route("/api/v1/admin/users/{id}/password", post(reset_password))
+        .route("/api/v1/admin/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/admin/tokens/{id}", delete(revoke_token))
+}
+
+/// Every user.
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
+    responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+async fn list_users(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<UserView>>> {
+    let users = state.store().list_users().await?;
+    Ok(Json(users.iter().map(UserView::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUserRequest {
+    pub username: String,
+    pub role: Role,
+    /// Omitted: a password is generated, returned once, and must be changed at first login.
+    pub password: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CreatedUser {
+    pub user: UserView,
+    /// The generated password, shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// Create a moderator or admin.
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = NewUserRequest,
+    responses((status = 201, body = CreatedUser), (status = 409, description = "`conflict`: the name is taken", body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+async fn create_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    JsonBody(request): JsonBody<NewUserRequest>,
+) -> Result<(StatusCode, Json<CreatedUser>)> {
+    let mut errors = FieldErrors::default();
+    if !valid_username(&request.username) {
+        errors.add("username", FieldCode::Invalid);
+    }
+    if let Some(p) = &request.password
+        && passwords::check_new(p).is_err()
+    {
+        errors.add("password", FieldCode::Invalid);
+    }
+    errors.into_result()?;
+    let generated = request.password.is_none().then(passwords::generate);
+    let password = request
+        .password
+        .clone()
+        .or_else(|| generated.clone())
+        .unwrap_or_default();
+    let user = state
+        .store()
+        .create_user(NewUser {
+            username: request.username.clone(),
+            password_hash: hash_password(password).await?,
+            role: request.role,
+            must_change_password: generated.is_some(),
+            now: now_ms(),
+        })
+        .await
+        .map_err(|err| match err {
+            StoreError::Duplicate(_) => ApiError::Conflict { current: None },
+            other => other.into(),
+        })?;
+    let view = UserView::from(&user);
+    audit(
+        &state,
+        &admin.user.username,
+        "user.create",
+        Some(format!("user:{}", user.username)),
+        Some((json!(null), json!({"role": user.role}))),
+    )
+    .await;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedUser {
+            user: view,
+            password: generated,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserPatch {
+    pub role: Option<Role>,
+    /// `true` disables the account and ends its sessions and tokens at once.
+    pub disabled: Option<bool>,
+}
+
+/// Change a user's role, or disable / enable the account.
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", request_body = UserPatch,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = UserView), (status = 404, body = ErrorEnvelope)))]
+async fn change_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    JsonBody(patch): JsonBody<UserPatch>,
+) -> Result<Json<UserView>> {
+    let before = state
+        .store()
+        .user_by_id(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let after = state
+        .store()
+        .update_user(
+            id,
+            UserChange {
+                role: patch.role,
+                disabled: patch.disabled,
+                ..UserChange::default()
+            },
+            now_ms(),
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    audit(
+        &state,
+        &admin.user.username,
+        "user.change",
+        Some(format!("user:{}", after.username)),
+        Some((
+            json!({"role": before.role, "disabled": before.disabled}),
+            json!({"role": after.role, "disabled": after.disabled}),
+        )),
+    )
+    .await;
+    Ok(Json(UserView::from(&after)))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ResetPassword {
+    /// The new password, shown this once; it must be changed at the next login.
+    pub password: String,
+}
+
+/// Reset a user's password: a new one is generated and every session of the user ends.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin",
+    params(("id" = i64, Path)), responses((status = 200, body = ResetPassword), (status = 404, body = ErrorEnvelope)))]
+async fn reset_password(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+) -> Result<Json<ResetPassword>> {
+    let password = passwords::generate();
+    let user = state
+        .store()
+        .update_user(
+            id,
+            UserChange {
+                password_hash: Some(hash_password(password.clone()).await?),
+                must_change_password: Some(true),
+                ..UserChange::default()
+            },
+            now_ms(),
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    audit(
+        &state,
+        &admin.user.username,
+        "user.password_reset",
+        Some(format!("user:{}", user.username)),
+        None,
+    )
+    .await;
+    Ok(Json(ResetPassword { password }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: Option<String>,
+    pub user_id: i64,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// API tokens (never the tokens themselves).
+#[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", responses((status = 200, body = Vec<TokenView>)))]
+async fn list_tokens(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<TokenView>>> {
+    let tokens = state.store().list_credentials(CredentialKind::Api).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                user_id: t.user_id,
+                created_at: rfc3339(t.created_at),
+                expires_at: t.expires_at.map(rfc3339),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewTokenRequest {
+    /// What the token is for, e.g. "CMS integration".
+    pub name: String,
+    /// The user the token acts as (default: the admin creating it).
+    pub username: Option<String>,
+    pub expires_in_days: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CreatedToken {
+    pub id: i64,
+    /// Shown this once; only its hash is stored.
+    pub token: String,
+}
+
+/// Create an API token.
+#[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenRequest,
+    responses((status = 201, body = CreatedToken), (status = 404, description = "no such user", body = ErrorEnvelope)))]
+async fn create_token(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    JsonBody(request): JsonBody<NewTokenRequest>,
+) -> Result<(StatusCode, Json<CreatedToken>)> {
+    let user = match &request.username {
+        Some(name) => state
+            .store()
+            .user_by_name(name)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+        None => admin.user.clone(),
+    };
+    let token = new_token();
+    let now = now_ms();
+    let credential = state
+        .store()
+        .create_credential(NewCredential {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            kind: CredentialKind::Api,
+            name: Some(request.name.clone()),
+            now,
+            expires_at: request
+                .expires_in_days
+                .map(|d| now + i64::from(d) * 86_400_000),
+        })
+        .await?;
+    audit(
+        &state,
+        &admin.user.username,
+        "token.create",
+        Some(format!("token:{}", credential.id)),
+        Some((
+            json!(null),
+            json!({"name": request.name, "user": user.username}),
+        )),
+    )
+    .await;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            id: credential.id,
+            token,
+        }),
+    ))
+}
+
+/// Revoke an API token or session.
+#[utoipa::path(delete, path = "/api/v1/admin/tokens/{id}", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorEnvelope)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+) -> Result<StatusCode> {
+    if !state
+        .store()
+        .revoke_credential(Some(id), None, now_ms())
+        .await?
+    {
+        return Err(ApiError::NotFound);
+    }
+    audit(
+        &state,
+        &admin.user.username,
+        "token.revoke",
+        Some(format!("token:{id}")),
+        None,
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}

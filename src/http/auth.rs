@@ -1,0 +1,377 @@
+//! Logging in and out, changing one's password, and the extractors that say who is
+//! calling: a bearer token (API clients) or the console's session cookie. Cookie-carried
+//! requests that change state must come from the service's own origin (a strict `Origin`
+//! check: the CSRF defence).
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{ClientIp, JsonBody, limit};
+use crate::app::AppState;
+use crate::auth::{Credential, CredentialKind, Role, User, new_token, passwords, token_hash};
+use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::ratelimit::client::limit_key;
+use crate::ratelimit::{LimitedAction, text_key};
+use crate::store::accounts::{AuditEntry, NewCredential, UserChange};
+use crate::store::now_ms;
+
+/// The session cookie of the console.
+pub const COOKIE: &str = "raqib_session";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/password", post(change_password))
+}
+
+/// The caller, authenticated.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+    pub credential: Credential,
+}
+
+/// A caller who may moderate (moderator or admin) and need not change a password first.
+pub struct Moderator(pub Caller);
+
+/// A caller who is an admin.
+pub struct Admin(pub Caller);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let (token, via_cookie) = match bearer(&parts.headers) {
+            Some(token) => (token, false),
+            None => (cookie(&parts.headers).ok_or(ApiError::Unauthorized)?, true),
+        };
+        if via_cookie && changes_state(&parts.method) && !same_origin(&parts.headers, state) {
+            return Err(ApiError::Forbidden);
+        }
+        let hash = token_hash(&token);
+        limit(state, LimitedAction::ApiPerToken, text_key(&hash)).await?;
+        let (credential, user) = state
+            .store()
+            .find_credential(&hash, now_ms())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(Caller { user, credential })
+    }
+}
+
+impl FromRequestParts<AppState> for Moderator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.user.must_change_password {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(Moderator(caller))
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let Moderator(caller) = Moderator::from_request_parts(parts, state).await?;
+        if caller.user.role != Role::Admin {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(Admin(caller))
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == COOKIE && !value.is_empty()).then(|| value.to_string())
+        })
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Does the request's `Origin` name this service (its `public_url`, or else its `Host`)?
+fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let origin = origin.trim_end_matches('/');
+    if let Some(public) = &state.config().public_url {
+        return origin.eq_ignore_ascii_case(public.trim_end_matches('/'));
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let without_scheme = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or("");
+    !host.is_empty() && without_scheme.eq_ignore_ascii_case(host)
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A session: the token for API clients (the console uses the cookie set alongside).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    pub token: String,
+    pub role: Role,
+    /// RFC 3339.
+    pub expires_at: String,
+    /// The account must choose a new password before doing anything else.
+    pub must_change_password: bool,
+}
+
+/// Log in.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse, description = "and a session cookie (HttpOnly, SameSite=Strict)"),
+        (status = 401, description = "`unauthorized`: wrong name or password", body = ErrorEnvelope),
+        (status = 429, description = "`rate_limited`", body = ErrorEnvelope),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(request): JsonBody<LoginRequest>,
+) -> Result<Response> {
+    limit(&state, LimitedAction::LoginPerIp, limit_key(ip)).await?;
+    limit(
+        &state,
+        LimitedAction::LoginPerUser,
+        text_key(&request.username),
+    )
+    .await?;
+    let user = state.store().user_by_name(&request.username).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let password = request.password.clone();
+    // The check costs the same whether or not the user exists.
+    let matches =
+        tokio::task::spawn_blocking(move || passwords::verify(&password, stored.as_deref()))
+            .await
+            .unwrap_or(false);
+    let now = now_ms();
+    let Some(user) = user.filter(|u| matches && !u.disabled) else {
+        audit(
+            &state,
+            "anonymous",
+            "auth.login_failed",
+            Some(format!("user:{}", request.username)),
+            None,
+        )
+        .await;
+        return Err(ApiError::Unauthorized);
+    };
+    let (token, expires_at) = open_session(&state, &user, now).await?;
+    audit(
+        &state,
+        &user.username,
+        "auth.login",
+        Some(format!("user:{}", user.username)),
+        None,
+    )
+    .await;
+    Ok(session_response(
+        &state,
+        token,
+        user.role,
+        expires_at,
+        user.must_change_password,
+    ))
+}
+
+async fn open_session(state: &AppState, user: &User, now: i64) -> Result<(String, i64)> {
+    let token = new_token();
+    let expires_at = now + state.config().auth.session_hours as i64 * 3_600_000;
+    state
+        .store()
+        .create_credential(NewCredential {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            kind: CredentialKind::Session,
+            name: None,
+            now,
+            expires_at: Some(expires_at),
+        })
+        .await?;
+    Ok((token, expires_at))
+}
+
+fn session_response(
+    state: &AppState,
+    token: String,
+    role: Role,
+    expires_at: i64,
+    must_change: bool,
+) -> Response {
+    let secure = state
+        .config()
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    let max_age = state.config().auth.session_hours * 3600;
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    let body = LoginResponse {
+        token,
+        role,
+        expires_at: crate::store::rfc3339(expires_at),
+        must_change_password: must_change,
+    };
+    let mut response = Json(body).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Log out: the session (or token) used for this request stops working.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorEnvelope)))]
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response> {
+    state
+        .store()
+        .revoke_credential(Some(caller.credential.id), None, now_ms())
+        .await?;
+    audit(
+        &state,
+        &caller.user.username,
+        "auth.logout",
+        Some(format!("user:{}", caller.user.username)),
+        None,
+    )
+    .await;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("raqib_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+/// `POST /api/v1/auth/password`.
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// Change one's own password. Every other session ends; a new one is returned.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, body = ErrorEnvelope),
+        (status = 422, description = "`validation_failed`: field `current` (wrong) or `new` (too short)", body = ErrorEnvelope),
+    ))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(change): JsonBody<PasswordChange>,
+) -> Result<Response> {
+    let stored = caller.user.password_hash.clone();
+    let current = change.current.clone();
+    let ok = tokio::task::spawn_blocking(move || passwords::verify(&current, Some(&stored)))
+        .await
+        .unwrap_or(false);
+    let mut errors = FieldErrors::default();
+    if !ok {
+        errors.add("current", FieldCode::Invalid);
+    }
+    if passwords::check_new(&change.new).is_err() {
+        errors.add("new", FieldCode::Invalid);
+    }
+    errors.into_result()?;
+    let hash = hash_password(change.new).await?;
+    let now = now_ms();
+    let user = state
+        .store()
+        .update_user(
+            caller.user.id,
+            UserChange {
+                password_hash: Some(hash),
+                must_change_password: Some(false),
+                ..UserChange::default()
+            },
+            now,
+        )
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    audit(
+        &state,
+        &user.username,
+        "auth.password_change",
+        Some(format!("user:{}", user.username)),
+        None,
+    )
+    .await;
+    let (token, expires_at) = open_session(&state, &user, now).await?;
+    Ok(session_response(
+        &state, token, user.role, expires_at, false,
+    ))
+}
+
+/// Argon2 off the async executor.
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || passwords::hash(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)
+}
+
+/// Appends an audit row; a failure is logged, never shown to the caller.
+pub async fn audit(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    target: Option<String>,
+    change: Option<(serde_json::Value, serde_json::Value)>,
+) {
+    let (before, after) = match change {
+        Some((b, a)) => (Some(b), Some(a)),
+        None => (None, None),
+    };
+    let entry = AuditEntry {
+        at: now_ms(),
+        actor: actor.to_string(),
+        action: action.to_string(),
+        target,
+        before,
+        after,
+        reason: None,
+    };
+    if let Err(err) = state.store().append_audit(entry).await {
+        tracing::error!(error = %err, action, "could not write the audit log");
+    }
+}
