@@ -88,6 +88,8 @@ pub struct NewComment {
     pub score: f64,
     /// The filter's hits as a JSON array.
     pub hits: String,
+    /// The normalized text of the body, for moderators' search.
+    pub body_key: String,
     /// Unix time in milliseconds.
     pub created_at: i64,
     /// The solved captcha's nonce and expiry, burned in the same transaction.

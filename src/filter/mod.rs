@@ -138,6 +138,7 @@ impl Filter {
             score,
             hits,
             fingerprint,
+            body_key: body_keys.text.as_str().to_string(),
         }
     }
 

@@ -162,4 +162,7 @@ pub struct Verdict {
     /// The body's near-duplicate fingerprint (for the memory of recent comments).
     #[serde(skip)]
     pub fingerprint: Option<u128>,
+    /// The body's normalized text key (stored for moderators' search).
+    #[serde(skip)]
+    pub body_key: String,
 }

@@ -17,7 +17,7 @@ use crate::domain::{
     ArticleKey, CaptchaAnswer, Class, CommentId, NewComment, PublicComment, Status, Submission,
 };
 use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
-use crate::filter::{Context, Input};
+use crate::filter::{Context, Input, Reputation};
 use crate::keys::display_prefix;
 use crate::ratelimit::client::limit_key;
 use crate::ratelimit::{LimitedAction, text_key};
@@ -129,7 +129,16 @@ async fn submit(
     let now = now_ms();
     let email_hash = keys.email_hash(submission.email.canonical());
     let article = submission.article.as_str();
+    let (by_email, by_ip) = state
+        .store()
+        .reputation(&email_hash, Some(&keys.ip_hash(ip)))
+        .await?;
     let context = Context {
+        reputation: Reputation {
+            approved: by_email.approved.max(0) as u32,
+            rejected: (by_email.rejected + by_ip.rejected).max(0) as u32,
+            spam: (by_email.spam + by_ip.spam).max(0) as u32,
+        },
         elapsed_ms: submission
             .form_token
             .as_deref()
@@ -182,6 +191,7 @@ async fn submit(
         class,
         score: f64::from(verdict.score),
         hits,
+        body_key: verdict.body_key,
         created_at: now,
         captcha_nonce,
     };

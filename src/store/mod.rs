@@ -6,6 +6,7 @@
 //! meaning (times are Unix milliseconds).
 
 pub mod accounts;
+pub mod moderation;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -64,7 +65,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything raqib keeps.
 #[async_trait]
-pub trait Store: accounts::Accounts + Send + Sync + 'static {
+pub trait Store: accounts::Accounts + moderation::Moderation + Send + Sync + 'static {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

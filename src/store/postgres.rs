@@ -35,6 +35,15 @@ impl PgStore {
     }
 }
 
+mod moderation_sql {
+    crate::store::moderation::moderation_queries!(
+        sqlx::PgConnection,
+        sqlx::PgPool,
+        "for update",
+        "for update skip locked"
+    );
+}
+
 mod accounts_sql {
     crate::store::accounts::account_queries!(sqlx::PgConnection, sqlx::PgPool);
 }
@@ -62,6 +71,7 @@ impl PgStore {
 }
 
 crate::store::accounts::account_methods!(PgStore, accounts_sql);
+crate::store::moderation::moderation_methods!(PgStore, moderation_sql);
 
 #[async_trait]
 impl Store for PgStore {

@@ -13,6 +13,9 @@ macro_rules! comment_columns {
     };
 }
 
+/// The columns [`comment_from_row`] reads, in order.
+pub const COMMENT_COLUMN_LIST: &str = comment_columns!();
+
 /// One comment by id.
 pub const SELECT_COMMENT: &str = concat!(
     "select ",
@@ -95,8 +98,8 @@ fn decode_error(column: &str, value: &str) -> sqlx::Error {
 /// Inserts a comment; binds in [`bind_new_comment`] order; returns its id.
 pub const INSERT_COMMENT: &str = "insert into comment (article, parent_id, author_name, \
     author_email, email_hash, ip_hash, ip_net_hash, ip_prefix, user_agent, body, status, class, \
-    score, hits, created_at, updated_at) \
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+    score, hits, created_at, updated_at, body_key) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) \
     returning comment_id";
 
 /// Is `$1` an approved comment of article `$2`?
@@ -138,6 +141,7 @@ where
         .bind(c.score)
         .bind(c.hits.as_str())
         .bind(c.created_at)
+        .bind(c.body_key.as_str())
 }
 
 /// Records a spent captcha nonce.

@@ -62,6 +62,10 @@ impl SqliteStore {
     }
 }
 
+mod moderation_sql {
+    crate::store::moderation::moderation_queries!(sqlx::SqliteConnection, sqlx::SqlitePool, "", "");
+}
+
 mod accounts_sql {
     crate::store::accounts::account_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
 }
@@ -84,6 +88,7 @@ impl SqliteStore {
 }
 
 crate::store::accounts::account_methods!(SqliteStore, accounts_sql);
+crate::store::moderation::moderation_methods!(SqliteStore, moderation_sql);
 
 #[async_trait]
 impl Store for SqliteStore {

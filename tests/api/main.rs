@@ -12,6 +12,7 @@ mod captcha;
 mod crash;
 mod limits;
 mod ops;
+mod queue;
 mod read;
 mod screening;
 mod submit;
