@@ -125,12 +125,24 @@ impl Default for AuthConfig {
 }
 
 /// How comments are published.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ModerationConfig {
     /// `pre`: nothing is public before a moderator approves it. `post`: clean comments
     /// are published at once and held ones wait.
     pub mode: ModerationMode,
+    /// `post` mode: reader reports (one per address) that send a published comment back
+    /// to the queue.
+    pub reports_to_pending: u32,
+}
+
+impl Default for ModerationConfig {
+    fn default() -> Self {
+        ModerationConfig {
+            mode: ModerationMode::Pre,
+            reports_to_pending: 3,
+        }
+    }
 }
 
 /// Pre- or post-moderation (DESIGN §1).

@@ -27,6 +27,8 @@ pub mod i18n;
 pub mod jobs;
 /// Keyed hashes of emails and IP addresses, and the secret key they derive from.
 pub mod keys;
+/// Privacy requests: export or erase everything of one email.
+pub mod privacy;
 /// Rate limits: limited actions, client identity behind proxies, memory or Redis.
 pub mod ratelimit;
 /// `raqib score`: the filter offline over JSON Lines, with a summary table.

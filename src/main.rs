@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Privacy requests: everything stored for one email.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
     /// Word-list tools.
     Wordlists {
         #[command(subcommand)]
@@ -76,6 +81,14 @@ enum UserCommand {
     List,
     /// Disable an account: its sessions and tokens stop working at once.
     Disable { name: String },
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Print everything stored for EMAIL as JSON.
+    Export { email: String },
+    /// Erase everything of EMAIL (published texts stay, unsigned).
+    Erase { email: String },
 }
 
 #[derive(Subcommand)]
@@ -121,6 +134,7 @@ fn main() -> ExitCode {
         match cli.command {
             Some(Command::Migrate) => migrate(config).await,
             Some(Command::User { command }) => users(config, command).await,
+            Some(Command::Privacy { command }) => privacy(config, command).await,
             _ => raqib::server::serve(config).await,
         }
     });
@@ -150,6 +164,36 @@ async fn users(config: Config, command: UserCommand) -> Result<(), Box<dyn std::
     };
     state.store().close().await;
     result.map_err(Into::into)
+}
+
+async fn privacy(
+    config: Config,
+    command: PrivacyCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let state = AppState::build(config).await?;
+    let parse = |e: &str| {
+        raqib::domain::Email::parse(e).map_err(|_| format!("{e:?} is not an email address"))
+    };
+    let entry = |action: &str| raqib::store::accounts::AuditEntry {
+        at: raqib::store::now_ms(),
+        actor: "cli".into(),
+        action: action.into(),
+        ..Default::default()
+    };
+    match command {
+        PrivacyCommand::Export { email } => {
+            let export = raqib::privacy::export(&state, &parse(&email)?).await?;
+            println!("{}", serde_json::to_string_pretty(&export)?);
+            state.store().append_audit(entry("privacy.export")).await?;
+        }
+        PrivacyCommand::Erase { email } => {
+            let erased = raqib::privacy::erase(&state, &parse(&email)?).await?;
+            state.store().append_audit(entry("privacy.erase")).await?;
+            println!("erased the author data of {erased} comment(s)");
+        }
+    }
+    state.store().close().await;
+    Ok(())
 }
 
 fn exit(result: Result<(), String>) -> ExitCode {

@@ -21,6 +21,7 @@ use crate::filter::{Context, Input, Reputation};
 use crate::keys::display_prefix;
 use crate::ratelimit::client::limit_key;
 use crate::ratelimit::{LimitedAction, text_key};
+use crate::store::safety::{Reported, Submitter};
 use crate::store::{StoreError, now_ms};
 
 pub fn router() -> Router<AppState> {
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/comments", post(submit))
         .route("/api/v1/articles/{article}/comments", get(list))
         .route("/api/v1/form-token", get(form_token))
+        .route("/api/v1/comments/{id}/report", post(report))
 }
 
 /// The body of `POST /api/v1/comments` (JSON; a form uses the same names, with
@@ -126,6 +128,24 @@ async fn submit(
     .await?;
 
     let keys = state.keys();
+    // Bans and closed articles are answered before any captcha is spent.
+    let submitter = Submitter {
+        email_hash: keys.email_hash(submission.email.canonical()),
+        domains: parent_domains(submission.email.domain()),
+        ip_hash: Some(keys.ip_hash(ip)),
+        net_hash: Some(keys.ip_net_hash(ip)),
+    };
+    if state
+        .store()
+        .find_ban(&submitter, now_ms())
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::Banned);
+    }
+    if state.store().is_closed(submission.article.as_str()).await? {
+        return Err(ApiError::CommentsClosed);
+    }
     let now = now_ms();
     let email_hash = keys.email_hash(submission.email.canonical());
     let article = submission.article.as_str();
@@ -251,6 +271,15 @@ async fn verify_captcha(
         }
         Err((_, None)) => Err(ApiError::CaptchaInvalid),
     }
+}
+
+/// `a.b.example.com` → `a.b.example.com`, `b.example.com`, `example.com` (at most four).
+fn parent_domains(domain: &str) -> Vec<String> {
+    let labels: Vec<&str> = domain.split('.').collect();
+    (0..labels.len().saturating_sub(1))
+        .map(|i| labels[i..].join("."))
+        .take(4)
+        .collect()
 }
 
 /// Where a comment of `class` starts, by moderation mode (DESIGN §1).
@@ -435,4 +464,47 @@ async fn form_token(
     };
     let token = state.screen().form_token(article.as_str(), now_ms());
     Ok(NoStore(FormToken { token }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ReportRequest {
+    /// Why (free text, optional).
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReportReceived {
+    pub reported: bool,
+}
+
+/// A reader flags a published comment (once per address; rate-limited).
+#[utoipa::path(post, path = "/api/v1/comments/{id}/report", tag = "public", params(("id" = i64, Path)),
+    request_body(content = ReportRequest, description = "optional"),
+    responses((status = 202, body = ReportReceived), (status = 404, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
+async fn report(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<CommentId>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<ReportReceived>)> {
+    let request: ReportRequest = if body.is_empty() {
+        ReportRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::InvalidJson(e.to_string()))?
+    };
+    limit(&state, LimitedAction::Report, limit_key(ip)).await?;
+    let send_back_at = (state.config().moderation.mode == ModerationMode::Post)
+        .then(|| i64::from(state.config().moderation.reports_to_pending.max(1)));
+    let reason = request.reason.map(|r| r.chars().take(500).collect());
+    match state
+        .store()
+        .report(id, state.keys().ip_hash(ip), reason, now_ms(), send_back_at)
+        .await?
+    {
+        Reported::NotFound => Err(ApiError::NotFound),
+        Reported::Again | Reported::Counted { .. } => Ok((
+            StatusCode::ACCEPTED,
+            Json(ReportReceived { reported: true }),
+        )),
+    }
 }

@@ -12,6 +12,8 @@ mod extract;
 mod health;
 mod moderation;
 mod openapi;
+mod privacy;
+mod safety;
 
 use std::time::Duration;
 
@@ -46,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(admin::router())
         .merge(moderation::router())
+        .merge(safety::router())
+        .merge(privacy::router())
         .merge(health::router())
         .merge(openapi::router())
         .fallback(not_found)

@@ -202,6 +202,8 @@ pub struct Limiter {
     flood_per_minute: u64,
     limited: Vec<AtomicU64>,
     floods: AtomicU64,
+    /// Articles that tripped the guard, with when (ms), for the moderators' stats.
+    flooded: Mutex<std::collections::HashMap<String, u64>>,
 }
 
 impl Limiter {
@@ -233,6 +235,7 @@ impl Limiter {
                 .map(|_| AtomicU64::new(0))
                 .collect(),
             floods: AtomicU64::new(0),
+            flooded: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -278,6 +281,9 @@ impl Limiter {
         let flooded = counts.0 > self.flood_per_minute || counts.1 > self.flood_per_minute;
         if flooded {
             self.floods.fetch_add(1, Ordering::Relaxed);
+            if let Ok(mut articles) = self.flooded.lock() {
+                articles.insert(article.to_string(), now_minute());
+            }
             if counts.0 == self.flood_per_minute + 1 {
                 tracing::warn!(
                     article,
@@ -317,6 +323,18 @@ impl Limiter {
             .iter()
             .map(|a| (*a, self.limited[a.index()].load(Ordering::Relaxed)))
             .collect()
+    }
+
+    /// Articles under the flood guard in the last two minutes.
+    pub fn flooded_articles(&self) -> Vec<String> {
+        let now = now_minute();
+        let Ok(mut articles) = self.flooded.lock() else {
+            return Vec::new();
+        };
+        articles.retain(|_, minute| *minute + 2 > now);
+        let mut names: Vec<String> = articles.keys().cloned().collect();
+        names.sort();
+        names
     }
 
     /// Comments that arrived during a flood.

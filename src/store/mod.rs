@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod moderation;
 mod postgres;
 mod rows;
+pub mod safety;
 mod sqlite;
 
 use std::path::PathBuf;
@@ -65,7 +66,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything raqib keeps.
 #[async_trait]
-pub trait Store: accounts::Accounts + moderation::Moderation + Send + Sync + 'static {
+pub trait Store:
+    accounts::Accounts + moderation::Moderation + safety::Safety + Send + Sync + 'static
+{
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

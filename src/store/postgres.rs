@@ -44,6 +44,10 @@ mod moderation_sql {
     );
 }
 
+mod safety_sql {
+    crate::store::safety::safety_queries!(sqlx::PgConnection, sqlx::PgPool);
+}
+
 mod accounts_sql {
     crate::store::accounts::account_queries!(sqlx::PgConnection, sqlx::PgPool);
 }
@@ -72,6 +76,7 @@ impl PgStore {
 
 crate::store::accounts::account_methods!(PgStore, accounts_sql);
 crate::store::moderation::moderation_methods!(PgStore, moderation_sql);
+crate::store::safety::safety_methods!(PgStore, safety_sql);
 
 #[async_trait]
 impl Store for PgStore {

@@ -66,6 +66,10 @@ mod moderation_sql {
     crate::store::moderation::moderation_queries!(sqlx::SqliteConnection, sqlx::SqlitePool, "", "");
 }
 
+mod safety_sql {
+    crate::store::safety::safety_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
+}
+
 mod accounts_sql {
     crate::store::accounts::account_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
 }
@@ -89,6 +93,7 @@ impl SqliteStore {
 
 crate::store::accounts::account_methods!(SqliteStore, accounts_sql);
 crate::store::moderation::moderation_methods!(SqliteStore, moderation_sql);
+crate::store::safety::safety_methods!(SqliteStore, safety_sql);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -14,5 +14,6 @@ mod limits;
 mod ops;
 mod queue;
 mod read;
+mod safety;
 mod screening;
 mod submit;
