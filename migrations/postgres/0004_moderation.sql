@@ -15,3 +15,6 @@ create table reputation (
 create index comment_queue_created on comment (status, created_at, comment_id);
 create index comment_queue_score on comment (status, score, comment_id);
 create index comment_claim on comment (claim_expires_at);
+-- One author's or one article's queue.
+create index comment_queue_author on comment (email_hash, status, created_at);
+create index comment_queue_article on comment (article, status, created_at);

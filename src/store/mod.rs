@@ -104,6 +104,10 @@ pub trait Store:
     /// Number of stored comments (all statuses).
     async fn count_comments(&self) -> StoreResult<i64>;
 
+    /// Refreshes the query planner's statistics where the database needs to be told
+    /// (SQLite's `pragma optimize`; PostgreSQL's autovacuum does it by itself).
+    async fn optimize(&self) -> StoreResult<()>;
+
     /// Finishes pending writes and closes connections.
     async fn close(&self);
 }

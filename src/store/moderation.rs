@@ -133,38 +133,58 @@ macro_rules! moderation_queries {
         }
 
         pub async fn queue(pool: &$Pool, f: &QueueFilter) -> StoreResult<Vec<QueueItem>> {
-            let (cursor, order) = match f.sort {
-                Sort::Oldest => ("($10 is null or (c.created_at, c.comment_id) > ($10, $11))", "c.created_at, c.comment_id"),
-                Sort::Newest => ("($10 is null or (c.created_at, c.comment_id) < ($10, $11))", "c.created_at desc, c.comment_id desc"),
-                Sort::Score => ("($12 is null or c.score < $12 or (c.score = $12 and c.comment_id < $11))", "c.score desc, c.comment_id desc"),
-            };
-            let sql = format!(
-                "select {ITEM_COLUMNS}{ITEM_FROM} where ($1 is null or c.status = $1) and ($2 is null or c.class = $2) \
-                 and ($3 is null or c.article = $3) and ($4 is null or c.email_hash = $4) and ($5 is null or c.ip_hash = $5) \
-                 and ($6 = 0 or c.report_count > 0) and ($7 is null or c.created_at >= $7) and ($8 is null or c.created_at < $8) \
-                 and ($9 is null or c.body_key like '%' || $9 || '%') and {cursor} order by {order} limit $13"
-            );
-            let (time_after, id_after, score_after) = match (f.after, f.sort) {
-                (Some((v, id)), Sort::Score) => (None, Some(id), Some(v)),
-                (Some((v, id)), _) => (Some(v as i64), Some(id), None),
-                (None, _) => (None, None, None),
-            };
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(f.status.map(Status::as_str))
-                .bind(f.class.map(crate::domain::Class::as_str))
-                .bind(f.article.as_deref())
-                .bind(f.email_hash.as_deref())
-                .bind(f.ip_hash.as_deref())
-                .bind(i64::from(f.reported))
-                .bind(f.since)
-                .bind(f.until)
-                .bind(f.text.as_deref())
-                .bind(time_after)
-                .bind(id_after)
-                .bind(score_after)
-                .bind(i64::from(f.limit.clamp(1, 200)))
-                .fetch_all(pool)
-                .await?;
+            // Only the filters given become SQL, so the planner (SQLite's especially) can
+            // use the queue indexes.
+            type Db = <$Conn as sqlx::Connection>::Database;
+            let mut q = sqlx::QueryBuilder::<Db>::new(format!("select {ITEM_COLUMNS}{ITEM_FROM} where 1 = 1"));
+            if let Some(status) = f.status {
+                q.push(" and c.status = ").push_bind(status.as_str());
+            }
+            if let Some(class) = f.class {
+                q.push(" and c.class = ").push_bind(class.as_str());
+            }
+            if let Some(article) = &f.article {
+                q.push(" and c.article = ").push_bind(article.clone());
+            }
+            if let Some(hash) = &f.email_hash {
+                q.push(" and c.email_hash = ").push_bind(hash.clone());
+            }
+            if let Some(hash) = &f.ip_hash {
+                q.push(" and c.ip_hash = ").push_bind(hash.clone());
+            }
+            if f.reported {
+                q.push(" and c.report_count > 0");
+            }
+            if let Some(since) = f.since {
+                q.push(" and c.created_at >= ").push_bind(since);
+            }
+            if let Some(until) = f.until {
+                q.push(" and c.created_at < ").push_bind(until);
+            }
+            if let Some(text) = &f.text {
+                q.push(" and c.body_key like ").push_bind(format!("%{}%", text.replace(['%', '_'], "")));
+            }
+            if let Some((value, id)) = f.after {
+                match f.sort {
+                    Sort::Oldest => {
+                        q.push(" and (c.created_at, c.comment_id) > (").push_bind(value as i64).push(", ").push_bind(id).push(")");
+                    }
+                    Sort::Newest => {
+                        q.push(" and (c.created_at, c.comment_id) < (").push_bind(value as i64).push(", ").push_bind(id).push(")");
+                    }
+                    Sort::Score => {
+                        q.push(" and (c.score < ").push_bind(value).push(" or (c.score = ").push_bind(value)
+                            .push(" and c.comment_id < ").push_bind(id).push("))");
+                    }
+                }
+            }
+            q.push(match f.sort {
+                Sort::Oldest => " order by c.created_at, c.comment_id",
+                Sort::Newest => " order by c.created_at desc, c.comment_id desc",
+                Sort::Score => " order by c.score desc, c.comment_id desc",
+            });
+            q.push(" limit ").push_bind(i64::from(f.limit.clamp(1, 201)));
+            let rows = q.build().fetch_all(pool).await?;
             rows.iter().map(item).collect()
         }
 

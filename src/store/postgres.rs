@@ -182,6 +182,10 @@ impl Store for PgStore {
         Ok(row.try_get(0)?)
     }
 
+    async fn optimize(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

@@ -198,6 +198,16 @@ impl Store for SqliteStore {
         Ok(row.try_get(0)?)
     }
 
+    async fn optimize(&self) -> StoreResult<()> {
+        self.write(|conn| {
+            Box::pin(async move {
+                conn.execute("pragma optimize").await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     async fn close(&self) {
         self.writer.close().await;
         self.read.close().await;
