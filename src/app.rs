@@ -9,6 +9,7 @@ use crate::keys::Keys;
 use crate::ratelimit::Limiter;
 use crate::screen::Screen;
 use crate::store::{self, Store, StoreError};
+use crate::webhook::Webhook;
 
 /// Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -23,6 +24,7 @@ struct Inner {
     screen: Screen,
     limiter: Limiter,
     captchas: Arc<Captchas>,
+    webhook: Option<Webhook>,
 }
 
 /// Why the service could not start.
@@ -62,6 +64,7 @@ impl AppState {
         let screen = Screen::new(filter, &keys);
         let limiter = Limiter::new(&config.rate_limits);
         let captchas = Captchas::new(config.captcha.clone(), &keys, captcha_source);
+        let webhook = Webhook::start(&config.webhook);
         AppState {
             inner: Arc::new(Inner {
                 config,
@@ -70,8 +73,14 @@ impl AppState {
                 screen,
                 limiter,
                 captchas,
+                webhook,
             }),
         }
+    }
+
+    /// The webhook, when configured.
+    pub fn webhook(&self) -> Option<&Webhook> {
+        self.inner.webhook.as_ref()
     }
 
     /// The captcha service.

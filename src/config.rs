@@ -34,6 +34,8 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::ratelimit::client::Cidr>,
     /// Logins and sessions.
     pub auth: AuthConfig,
+    /// A signed POST when a comment is queued held or as spam (optional).
+    pub webhook: crate::webhook::WebhookConfig,
     /// The security code.
     pub captcha: crate::captcha::CaptchaConfig,
     /// Quotas per limited action, the limiter backend, the flood guard.
@@ -60,6 +62,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             captcha: crate::captcha::CaptchaConfig::default(),
             auth: AuthConfig::default(),
+            webhook: crate::webhook::WebhookConfig::default(),
             rate_limits: crate::ratelimit::RateLimitConfig::default(),
             wordlists: "wordlists".to_string(),
             filter: crate::filter::FilterSettings::default(),
@@ -269,6 +272,13 @@ impl Config {
         self.rate_limits
             .check()
             .map_err(|e| ConfigError(format!("invalid configuration: {e}")))?;
+        if self.webhook.url.as_deref().is_some_and(|u| !u.is_empty())
+            && self.webhook.secret.as_deref().is_none_or(|s| s.len() < 16)
+        {
+            return Err(ConfigError(
+                "invalid configuration: key `webhook.secret` (at least 16 characters) is required with `webhook.url`".into(),
+            ));
+        }
         if self.captcha.length == 0 || self.captcha.length > 12 || self.captcha.ttl_secs == 0 {
             return Err(ConfigError(
                 "invalid configuration: key `captcha.length` must be 1–12 and `captcha.ttl_secs` positive".into(),

@@ -45,3 +45,5 @@ pub mod store;
 pub mod telemetry;
 /// Unicode character classes the parsers and the filter share.
 pub mod unicode;
+/// The optional signed webhook for held and spam comments.
+pub mod webhook;

@@ -175,6 +175,7 @@ async fn submit(
     };
     let verdict = state.screen().check(&input, context);
     let class = verdict.class;
+    let verdict_score = verdict.score;
     let captcha_nonce = match mode {
         captcha::Mode::Off => None,
         captcha::Mode::Always => {
@@ -209,7 +210,7 @@ async fn submit(
         body: submission.body.as_str().to_string(),
         status,
         class,
-        score: f64::from(verdict.score),
+        score: f64::from(verdict_score),
         hits,
         body_key: verdict.body_key,
         created_at: now,
@@ -226,6 +227,19 @@ async fn submit(
         })?;
     tracing::Span::current().record("comment_id", id);
     tracing::Span::current().record("class", class.as_str());
+    if matches!(class, Class::Hold | Class::Spam)
+        && let Some(webhook) = state.webhook()
+    {
+        webhook.notify(crate::webhook::Event {
+            event: "comment.queued".into(),
+            id,
+            article: submission.article.as_str().to_string(),
+            class,
+            status,
+            score: f64::from(verdict_score),
+            created_at: crate::store::rfc3339(now),
+        });
+    }
     if class == Class::Block {
         // Stored for audit and back-tests, never public; the reader is told plainly.
         return Err(ApiError::ContentBlocked);

@@ -17,3 +17,4 @@ mod read;
 mod safety;
 mod screening;
 mod submit;
+mod webhook;
