@@ -498,6 +498,9 @@ async fn claim_next(
             lease_ms: LEASE_MS,
         })
         .await?;
+    for id in &ids {
+        audit(&state, &caller.user.username, "comment.claim", Some(format!("comment:{id}")), None).await;
+    }
     let items = state.store().queue_items(&ids).await?;
     Ok(Json(QueuePage {
         items: items.into_iter().map(|i| entry(i, now)).collect(),
