@@ -499,7 +499,14 @@ async fn claim_next(
         })
         .await?;
     for id in &ids {
-        audit(&state, &caller.user.username, "comment.claim", Some(format!("comment:{id}")), None).await;
+        audit(
+            &state,
+            &caller.user.username,
+            "comment.claim",
+            Some(format!("comment:{id}")),
+            None,
+        )
+        .await;
     }
     let items = state.store().queue_items(&ids).await?;
     Ok(Json(QueuePage {
