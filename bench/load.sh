@@ -33,5 +33,5 @@ echo "raqib at $base on ${url%%:*}; wrk -t$THREADS -c$CONCURRENCY -d${DURATION}s
 wrk -t"$THREADS" -c"$CONCURRENCY" -d"${DURATION}s" --latency -s bench/submit.lua "$base" \
   | tee "$work/wrk"
 accepted=$(grep -E '^Requests/sec' "$work/wrk" | awk '{print $2}')
-errors=$(grep -E 'Non-2xx' "$work/wrk" | awk '{print $NF}')
+errors=$(grep -E 'Non-2xx' "$work/wrk" | awk '{print $NF}' || true)
 echo "submissions/s: $accepted (non-2xx: ${errors:-0})"
