@@ -49,8 +49,10 @@ pub fn text_signals(
     domains: &Domains,
     out: &mut Vec<Hit>,
 ) {
+    let scan = shape::Scan::of(raw);
     let mut counted_links = 0;
-    for link in links(raw) {
+    let found = if scan.dotted { links(raw) } else { Vec::new() };
+    for link in found {
         if let Some((domain, weight)) = domains.blocked.iter().find(|(d, _)| under(&link.host, d)) {
             out.push(hit(
                 "blocked_domain",
@@ -85,7 +87,7 @@ pub fn text_signals(
             });
         }
     }
-    if let Some(span) = links::obfuscated_link(raw, keys) {
+    if let Some(span) = links::obfuscated_link(raw, keys, scan.bracket) {
         out.push(hit(
             "obfuscated_link",
             Category::Obfuscation,
@@ -95,7 +97,7 @@ pub fn text_signals(
             "a link spelled out to dodge link detection".into(),
         ));
     }
-    if let Some(span) = links::emails(raw) {
+    if let Some(span) = scan.at_sign.then(|| links::emails(raw)).flatten() {
         out.push(hit(
             "email_in_text",
             Category::Contact,
@@ -125,7 +127,11 @@ pub fn text_signals(
             "a phone number spelled out in words".into(),
         ));
     }
-    if let Some((span, count)) = shape::hidden_inside_words(raw) {
+    if let Some((span, count)) = scan
+        .may_hide
+        .then(|| shape::hidden_inside_words(raw))
+        .flatten()
+    {
         out.push(hit(
             "hidden_characters",
             Category::Obfuscation,
@@ -135,7 +141,11 @@ pub fn text_signals(
             format!("{count} invisible character(s) inside words"),
         ));
     }
-    if let Some(span) = shape::mixed_script_word(raw) {
+    if let Some(span) = scan
+        .mixed_scripts()
+        .then(|| shape::mixed_script_word(raw))
+        .flatten()
+    {
         out.push(hit(
             "mixed_script",
             Category::Obfuscation,
@@ -156,7 +166,7 @@ pub fn text_signals(
                 "the same word four or more times in a row".into(),
             ));
         }
-        if shape::shouting(raw) {
+        if scan.shouting() {
             out.push(hit(
                 "shouting",
                 Category::Repetition,
@@ -166,7 +176,7 @@ pub fn text_signals(
                 "mostly capital letters".into(),
             ));
         }
-        if shape::emoji_flood(raw) {
+        if scan.emoji_flood() {
             out.push(hit(
                 "emoji_flood",
                 Category::Repetition,

@@ -66,6 +66,105 @@ fn byte_class(b: &[u8], i: usize) -> (u8, usize) {
     }
 }
 
+/// What one pass over the UTF-8 bytes of a text tells the other signals, so each does not
+/// read the whole text again.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scan {
+    /// A dot before an ASCII letter or digit, "http" or "www" may follow: links possible.
+    pub dotted: bool,
+    pub at_sign: bool,
+    pub bracket: bool,
+    /// A format character or variation selector may be present.
+    pub may_hide: bool,
+    /// Scripts present (LATIN | ARABIC | CYRILLIC | GREEK bits, by lead byte).
+    pub scripts: u8,
+    pub emoji: usize,
+    pub visible: usize,
+    pub letters: usize,
+    pub upper: usize,
+}
+
+impl Scan {
+    pub fn of(raw: &str) -> Scan {
+        let b = raw.as_bytes();
+        let at = |i: usize| b.get(i).copied().unwrap_or(0);
+        let mut s = Scan::default();
+        for (i, &x) in b.iter().enumerate() {
+            if x & 0xC0 != 0x80 && !x.is_ascii_whitespace() {
+                s.visible += 1;
+            }
+            match x {
+                b'a'..=b'z' => {
+                    s.letters += 1;
+                    s.scripts |= LATIN;
+                }
+                b'A'..=b'Z' => {
+                    s.letters += 1;
+                    s.upper += 1;
+                    s.scripts |= LATIN;
+                }
+                b'.' => s.dotted |= at(i + 1).is_ascii_alphanumeric(),
+                b'@' => s.at_sign = true,
+                b'[' | b'(' | b'{' => s.bracket = true,
+                0xCD..=0xD4 => s.scripts |= if x >= 0xD0 { CYRILLIC } else { GREEK },
+                0xD8..=0xDB => {
+                    s.scripts |= ARABIC;
+                    s.may_hide |= (x == 0xD8 && matches!(at(i + 1), 0x80..=0x85 | 0x9C))
+                        || (x == 0xDB && at(i + 1) == 0x9D);
+                }
+                0xC2 => s.may_hide |= at(i + 1) == 0xAD,
+                0xDC => s.may_hide |= at(i + 1) == 0x8F,
+                0xE2 => {
+                    s.may_hide |= matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF));
+                    s.emoji += usize::from(matches!(at(i + 1), 0x98..=0x9E | 0xAC..=0xAF));
+                }
+                0xEF => {
+                    s.may_hide |= matches!(
+                        (at(i + 1), at(i + 2)),
+                        (0xB8, 0x80..=0x8F) | (0xBB, 0xBF) | (0xBF, 0xB9..=0xBB)
+                    );
+                    if matches!(at(i + 1), 0xAD..=0xBB) {
+                        s.scripts |= ARABIC;
+                    }
+                }
+                0xE1 => s.may_hide |= matches!((at(i + 1), at(i + 2)), (0xA0, 0x8B..=0x8F)),
+                0xE0 => {
+                    s.may_hide |=
+                        matches!((at(i + 1), at(i + 2)), (0xA2, 0x90..=0x91) | (0xA3, 0xA2))
+                }
+                0xF3 => s.may_hide = true,
+                0xF0 => {
+                    if at(i + 1) == 0x9F {
+                        s.emoji += 1;
+                    } else {
+                        s.may_hide = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !s.dotted {
+            s.dotted = raw.contains("http") || raw.contains("www");
+        }
+        s
+    }
+
+    /// Mostly capital Latin letters over a stretch long enough to mean it.
+    pub fn shouting(&self) -> bool {
+        self.letters >= 20 && self.upper * 10 >= self.letters * 7
+    }
+
+    /// Ten or more emoji making up a third of the visible characters.
+    pub fn emoji_flood(&self) -> bool {
+        self.emoji >= 10 && self.emoji * 3 >= self.visible
+    }
+
+    /// Two script families or more: a mixed word is possible.
+    pub fn mixed_scripts(&self) -> bool {
+        self.scripts.count_ones() >= 2
+    }
+}
+
 /// The first word written in two scripts, like "сasino" with a Cyrillic с or
 /// «واتسapp».
 pub fn mixed_script_word(raw: &str) -> Option<(usize, usize)> {
@@ -99,35 +198,9 @@ fn has_persian_letters(raw: &str) -> bool {
         .any(|c| matches!(c, 'پ' | 'چ' | 'ژ' | 'گ' | 'ی' | 'ک'))
 }
 
-/// Could `raw` hold a format character or variation selector? A byte-level gate (a
-/// superset) before the exact scan.
-fn may_hide(raw: &str) -> bool {
-    let b = raw.as_bytes();
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    b.iter().enumerate().any(|(i, &x)| match x {
-        // U+200B–200F, U+202A–202E, U+2060–206F
-        0xE2 => matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0x8F | 0xAA..=0xAE) | (0x81, 0xA0..=0xAF)),
-        // U+FE00–FE0F, U+FEFF, U+FFF9–FFFB
-        0xEF => matches!((at(i + 1), at(i + 2)), (0xB8, 0x80..=0x8F) | (0xBB, 0xBF) | (0xBF, 0xB9..=0xBB)),
-        // U+180B–180F, U+0890–0891, U+08E2
-        0xE1 => matches!((at(i + 1), at(i + 2)), (0xA0, 0x8B..=0x8F)),
-        0xE0 => matches!((at(i + 1), at(i + 2)), (0xA2, 0x90..=0x91) | (0xA3, 0xA2)),
-        0xF3 => true,
-        0xF0 => at(i + 1) != 0x9F,
-        0xC2 => b.get(i + 1) == Some(&0xAD),
-        0xD8 => matches!(b.get(i + 1), Some(0x80..=0x85 | 0x9C)),
-        0xDB => b.get(i + 1) == Some(&0x9D),
-        0xDC => b.get(i + 1) == Some(&0x8F),
-        _ => false,
-    })
-}
-
 /// Format characters or variation selectors between two letters: a word broken on
 /// purpose so that filters miss it. Returns the first one's span and how many there are.
 pub fn hidden_inside_words(raw: &str) -> Option<((usize, usize), usize)> {
-    if !may_hide(raw) {
-        return None;
-    }
     let persian = has_persian_letters(raw);
     let (mut first, mut count) = (None, 0);
     let mut after_letter = false;
@@ -169,33 +242,6 @@ pub fn repeated_word(key: &Key, words: &[(usize, usize)]) -> Option<(usize, usiz
     None
 }
 
-/// Mostly capital Latin letters over a stretch long enough to mean it.
-pub fn shouting(raw: &str) -> bool {
-    let (mut upper, mut letters) = (0usize, 0usize);
-    for &b in raw.as_bytes() {
-        letters += usize::from(b.is_ascii_alphabetic());
-        upper += usize::from(b.is_ascii_uppercase());
-    }
-    letters >= 20 && upper * 10 >= letters * 7
-}
-
-/// Ten or more emoji (U+1F000–1FFFF, U+2600–27BF, U+2B00–2BFF) making up a third of
-/// the visible characters; counted from the UTF-8 bytes.
-pub fn emoji_flood(raw: &str) -> bool {
-    let b = raw.as_bytes();
-    let (mut emoji, mut visible) = (0usize, 0usize);
-    for (i, &x) in b.iter().enumerate() {
-        let starts_char = x & 0xC0 != 0x80;
-        visible += usize::from(starts_char && !x.is_ascii_whitespace());
-        emoji += usize::from(match x {
-            0xF0 => b.get(i + 1) == Some(&0x9F),
-            0xE2 => matches!(b.get(i + 1), Some(0x98..=0x9E | 0xAC..=0xAF)),
-            _ => false,
-        });
-    }
-    emoji >= 10 && emoji * 3 >= visible
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,13 +257,19 @@ mod tests {
             ("فريق 2026", None),
         ];
         for (text, want) in cases {
-            let got = mixed_script_word(text).map(|(s, e)| &text[s..e]);
+            let got = Scan::of(text)
+                .mixed_scripts()
+                .then(|| mixed_script_word(text))
+                .flatten()
+                .map(|(s, e)| &text[s..e]);
             assert_eq!(got, want, "{text}");
         }
     }
 
     #[test]
     fn hidden_characters_inside_words() {
+        assert!(Scan::of("وا\u{200B}تس\u{200B}اب").may_hide);
+        assert!(!Scan::of("مرحبا بكم").may_hide);
         assert!(hidden_inside_words("وا\u{200B}تس\u{200B}اب").is_some());
         assert_eq!(hidden_inside_words("وا\u{200B}تس\u{200B}اب").unwrap().1, 2);
         assert!(
@@ -242,11 +294,9 @@ mod tests {
         };
         assert!(repeated("اشترك اشترك اشترك اشترك"));
         assert!(!repeated("لا لا لا"));
-        assert!(shouting("BUY NOW CHEAP PILLS FREE DELIVERY"));
-        assert!(!shouting("NASA and the UAE space agency"));
-        assert!(emoji_flood("🔥🔥🔥🔥🔥💰💰💰💰💰 عرض"));
-        assert!(!emoji_flood(
-            "مبروك للمنتخب 🎉👏 فوز مستحق يا شباب الله يوفقكم"
-        ));
+        assert!(Scan::of("BUY NOW CHEAP PILLS FREE DELIVERY").shouting());
+        assert!(!Scan::of("NASA and the UAE space agency").shouting());
+        assert!(Scan::of("🔥🔥🔥🔥🔥💰💰💰💰💰 عرض").emoji_flood());
+        assert!(!Scan::of("مبروك للمنتخب 🎉👏 فوز مستحق يا شباب الله يوفقكم").emoji_flood());
     }
 }
