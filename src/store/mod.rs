@@ -6,6 +6,7 @@
 //! meaning (times are Unix milliseconds).
 
 pub mod accounts;
+pub mod comments;
 pub mod moderation;
 mod postgres;
 mod rows;
@@ -18,7 +19,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::config::Config;
-use crate::domain::{Comment, CommentId, NewComment, PublicComment, Status};
 
 pub use postgres::PgStore;
 pub use rows::rfc3339;
@@ -67,42 +67,16 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything raqib keeps.
 #[async_trait]
 pub trait Store:
-    accounts::Accounts + moderation::Moderation + safety::Safety + Send + Sync + 'static
+    comments::Comments
+    + accounts::Accounts
+    + moderation::Moderation
+    + safety::Safety
+    + Send
+    + Sync
+    + 'static
 {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
-
-    /// Stores a new comment and returns its id once it is committed. A parent, when
-    /// given, must be an approved comment of the same article, checked in the same
-    /// transaction.
-    async fn insert_comment(&self, comment: NewComment) -> StoreResult<CommentId>;
-
-    /// Records a captcha nonce as spent. False when it already was.
-    async fn burn_nonce(&self, nonce: &str, expires_at: i64) -> StoreResult<bool>;
-
-    /// Forgets spent nonces whose challenges have expired; returns how many.
-    async fn sweep_nonces(&self, now_ms: i64) -> StoreResult<u64>;
-
-    /// Number of spent nonces on record.
-    async fn spent_nonces(&self) -> StoreResult<i64>;
-
-    /// One comment with everything stored about it.
-    async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
-
-    /// Approved comments of an article with ids above `after`, oldest first.
-    async fn list_public(
-        &self,
-        article: &str,
-        after: Option<CommentId>,
-        limit: u32,
-    ) -> StoreResult<Vec<PublicComment>>;
-
-    /// Moves a comment to `status`. Returns false when there is no such comment.
-    /// (The moderation workflow builds its decisions on top of this.)
-    async fn set_status(&self, id: CommentId, status: Status, now_ms: i64) -> StoreResult<bool>;
-
-    /// Number of stored comments (all statuses).
-    async fn count_comments(&self) -> StoreResult<i64>;
 
     /// Refreshes the query planner's statistics where the database needs to be told
     /// (SQLite's `pragma optimize`; PostgreSQL's autovacuum does it by itself).

@@ -16,16 +16,11 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::{Connection, Executor, Row};
+use sqlx::{Connection, Executor};
 use tokio::sync::{mpsc, oneshot};
 
-use super::rows::{
-    BURN_NONCE, INSERT_COMMENT, PARENT_IS_PUBLISHED, SELECT_COMMENT, SELECT_PUBLIC_PAGE,
-    SWEEP_NONCES, UPDATE_STATUS, bind_new_comment, comment_from_row, nonce_error, public_from_row,
-};
 use super::{Store, StoreError, StoreResult};
 use crate::config::{Config, Synchronous};
-use crate::domain::{Comment, CommentId, NewComment, PublicComment, Status};
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -62,6 +57,14 @@ impl SqliteStore {
     }
 }
 
+mod comments_sql {
+    crate::store::comments::comment_queries!(
+        sqlx::SqliteConnection,
+        sqlx::SqlitePool,
+        crate::store::rows::PARENT_IS_PUBLISHED
+    );
+}
+
 mod moderation_sql {
     crate::store::moderation::moderation_queries!(sqlx::SqliteConnection, sqlx::SqlitePool, "", "");
 }
@@ -91,6 +94,7 @@ impl SqliteStore {
     }
 }
 
+crate::store::comments::comment_methods!(SqliteStore, comments_sql);
 crate::store::accounts::account_methods!(SqliteStore, accounts_sql);
 crate::store::moderation::moderation_methods!(SqliteStore, moderation_sql);
 crate::store::safety::safety_methods!(SqliteStore, safety_sql);
@@ -100,102 +104,6 @@ impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("select 1").execute(&self.read).await?;
         Ok(())
-    }
-
-    async fn insert_comment(&self, comment: NewComment) -> StoreResult<CommentId> {
-        self.writer
-            .exec(move |conn| Box::pin(async move { insert_comment(conn, &comment).await }))
-            .await
-    }
-
-    async fn burn_nonce(&self, nonce: &str, expires_at: i64) -> StoreResult<bool> {
-        let nonce = nonce.to_string();
-        let burned = self
-            .writer
-            .exec(move |conn| {
-                Box::pin(async move {
-                    sqlx::query(BURN_NONCE)
-                        .bind(nonce.as_str())
-                        .bind(expires_at)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(nonce_error)?;
-                    Ok(())
-                })
-            })
-            .await;
-        match burned {
-            Ok(()) => Ok(true),
-            Err(StoreError::NonceSpent) => Ok(false),
-            Err(err) => Err(err),
-        }
-    }
-
-    async fn sweep_nonces(&self, now_ms: i64) -> StoreResult<u64> {
-        self.writer
-            .exec(move |conn| {
-                Box::pin(async move {
-                    let done = sqlx::query(SWEEP_NONCES)
-                        .bind(now_ms)
-                        .execute(&mut *conn)
-                        .await?;
-                    Ok(done.rows_affected())
-                })
-            })
-            .await
-    }
-
-    async fn spent_nonces(&self) -> StoreResult<i64> {
-        let row = sqlx::query("select count(*) from captcha_used")
-            .fetch_one(&self.read)
-            .await?;
-        Ok(row.try_get(0)?)
-    }
-
-    async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
-        let row = sqlx::query(SELECT_COMMENT)
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(row.as_ref().map(comment_from_row).transpose()?)
-    }
-
-    async fn list_public(
-        &self,
-        article: &str,
-        after: Option<CommentId>,
-        limit: u32,
-    ) -> StoreResult<Vec<PublicComment>> {
-        let rows = sqlx::query(SELECT_PUBLIC_PAGE)
-            .bind(article)
-            .bind(after.unwrap_or(0))
-            .bind(i64::from(limit))
-            .fetch_all(&self.read)
-            .await?;
-        Ok(rows.iter().map(public_from_row).collect::<Result<_, _>>()?)
-    }
-
-    async fn set_status(&self, id: CommentId, status: Status, now_ms: i64) -> StoreResult<bool> {
-        self.writer
-            .exec(move |conn| {
-                Box::pin(async move {
-                    let done = sqlx::query(UPDATE_STATUS)
-                        .bind(status.as_str())
-                        .bind(now_ms)
-                        .bind(id)
-                        .execute(&mut *conn)
-                        .await?;
-                    Ok(done.rows_affected() == 1)
-                })
-            })
-            .await
-    }
-
-    async fn count_comments(&self) -> StoreResult<i64> {
-        let row = sqlx::query("select count(*) from comment")
-            .fetch_one(&self.read)
-            .await?;
-        Ok(row.try_get(0)?)
     }
 
     async fn optimize(&self) -> StoreResult<()> {
@@ -212,31 +120,6 @@ impl Store for SqliteStore {
         self.writer.close().await;
         self.read.close().await;
     }
-}
-
-async fn insert_comment(conn: &mut SqliteConnection, c: &NewComment) -> StoreResult<CommentId> {
-    if let Some((nonce, expires_at)) = &c.captcha_nonce {
-        sqlx::query(BURN_NONCE)
-            .bind(nonce.as_str())
-            .bind(*expires_at)
-            .execute(&mut *conn)
-            .await
-            .map_err(nonce_error)?;
-    }
-    if let Some(parent) = c.parent {
-        let found = sqlx::query(PARENT_IS_PUBLISHED)
-            .bind(parent)
-            .bind(c.article.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if found.is_none() {
-            return Err(StoreError::ParentInvalid);
-        }
-    }
-    let row = bind_new_comment(sqlx::query(INSERT_COMMENT), c)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get(0)?)
 }
 
 /// One queued write: runs inside the batch's transaction, answered after the commit.
