@@ -182,6 +182,16 @@ fn from_form(bytes: &[u8]) -> RawSubmission {
 pub struct QueryPairs(pub Vec<(String, String)>);
 
 impl QueryPairs {
+    /// An integer parameter: None when absent or empty; a bad one is recorded in `errors`.
+    pub fn number(&self, key: &'static str, errors: &mut crate::error::FieldErrors) -> Option<i64> {
+        let raw = self.get(key).filter(|v| !v.is_empty())?;
+        errors.take(
+            key,
+            raw.parse::<i64>()
+                .map_err(|_| crate::error::FieldCode::Invalid),
+        )
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
             .iter()

@@ -47,20 +47,13 @@ async fn audit_log(
     query: QueryPairs,
 ) -> Result<Json<AuditPage>> {
     let mut errors = FieldErrors::default();
-    let mut number = |field: &'static str| -> Option<i64> {
-        let raw = query.get(field)?;
-        match raw.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errors.add(field, FieldCode::Invalid);
-                None
-            }
-        }
-    };
-    let since = number("since");
-    let until = number("until");
-    let before_id = number("before");
-    let limit = number("limit").unwrap_or(100).clamp(1, 500) as u32;
+    let since = query.number("since", &mut errors);
+    let until = query.number("until", &mut errors);
+    let before_id = query.number("before", &mut errors);
+    let limit = query
+        .number("limit", &mut errors)
+        .unwrap_or(100)
+        .clamp(1, 500) as u32;
     errors.into_result()?;
     let filter = AuditFilter {
         actor: query.get("actor").map(str::to_string),
@@ -215,13 +208,12 @@ async fn queue(
             .take("email", Email::parse(e))
             .map(|e| state.keys().email_hash(e.canonical())),
     };
-    let number = |name: &'static str, errors: &mut FieldErrors| -> Option<i64> {
-        let raw = query.get(name).filter(|v| !v.is_empty())?;
-        errors.take(name, raw.parse::<i64>().map_err(|_| FieldCode::Invalid))
-    };
-    let since = number("since", &mut errors);
-    let until = number("until", &mut errors);
-    let limit = number("limit", &mut errors).unwrap_or(50).clamp(1, 200) as u32;
+    let since = query.number("since", &mut errors);
+    let until = query.number("until", &mut errors);
+    let limit = query
+        .number("limit", &mut errors)
+        .unwrap_or(50)
+        .clamp(1, 200) as u32;
     let after = match query.get("cursor").filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => errors.take("cursor", decode_cursor(c).ok_or(FieldCode::Invalid)),
