@@ -127,31 +127,27 @@ async fn submit(
     )
     .await?;
 
+    // The submitter's keyed hashes, computed once for bans, reputation and the row.
     let keys = state.keys();
-    // Bans and closed articles are answered before any captcha is spent.
+    let now = now_ms();
     let submitter = Submitter {
         email_hash: keys.email_hash(submission.email.canonical()),
         domains: parent_domains(submission.email.domain()),
         ip_hash: Some(keys.ip_hash(ip)),
         net_hash: Some(keys.ip_net_hash(ip)),
     };
-    if state
-        .store()
-        .find_ban(&submitter, now_ms())
-        .await?
-        .is_some()
-    {
+    // Bans and closed articles are answered before any captcha is spent.
+    if state.store().find_ban(&submitter, now).await?.is_some() {
         return Err(ApiError::Banned);
     }
     if state.store().is_closed(submission.article.as_str()).await? {
         return Err(ApiError::CommentsClosed);
     }
-    let now = now_ms();
-    let email_hash = keys.email_hash(submission.email.canonical());
+    let email_hash = submitter.email_hash.clone();
     let article = submission.article.as_str();
     let (by_email, by_ip) = state
         .store()
-        .reputation(&email_hash, Some(&keys.ip_hash(ip)))
+        .reputation(&email_hash, submitter.ip_hash.as_deref())
         .await?;
     let context = Context {
         reputation: Reputation {
@@ -203,8 +199,8 @@ async fn submit(
         author_name: submission.name.as_str().to_string(),
         author_email: submission.email.as_str().to_string(),
         email_hash,
-        ip_hash: Some(keys.ip_hash(ip)),
-        ip_net_hash: Some(keys.ip_net_hash(ip)),
+        ip_hash: submitter.ip_hash,
+        ip_net_hash: submitter.net_hash,
         ip_prefix: Some(display_prefix(ip)),
         user_agent,
         body: submission.body.as_str().to_string(),
