@@ -34,7 +34,8 @@ impl MinuteCounter {
     }
 
     /// Articles counted in the last two minutes.
-    pub fn articles(&self) -> usize {
+    #[cfg(test)]
+    fn articles(&self) -> usize {
         self.counts.lock().map(|c| c.len()).unwrap_or(0)
     }
 }

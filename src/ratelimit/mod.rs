@@ -312,11 +312,6 @@ impl Limiter {
         self.memory.tracked_keys()
     }
 
-    /// Articles with comments in the last two minutes (this replica's count).
-    pub fn tracked_articles(&self) -> usize {
-        self.flood.articles()
-    }
-
     /// Requests refused, per action.
     pub fn limited_counts(&self) -> Vec<(LimitedAction, u64)> {
         LimitedAction::ALL

@@ -517,8 +517,3 @@ impl From<&crate::auth::User> for UserView {
         }
     }
 }
-
-/// For `CredentialKind` in API shapes.
-pub fn kind_name(kind: CredentialKind) -> &'static str {
-    kind.as_str()
-}

@@ -444,9 +444,3 @@ macro_rules! moderation_methods {
 }
 
 pub(crate) use moderation_methods;
-
-impl From<&QueueItem> for Status {
-    fn from(item: &QueueItem) -> Status {
-        item.comment.status
-    }
-}
