@@ -1,6 +1,7 @@
 //! The application state every handler receives, and building it from the config.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use crate::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::config::Config;
@@ -8,8 +9,12 @@ use crate::filter::{Filter, Source};
 use crate::keys::Keys;
 use crate::ratelimit::Limiter;
 use crate::screen::Screen;
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, Store, StoreError, now_ms};
+use crate::tuning;
 use crate::webhook::Webhook;
+
+/// How often a replica looks for a new filter version (besides `NOTIFY` on PostgreSQL).
+pub const FILTER_POLL: Duration = Duration::from_secs(1);
 
 /// Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -25,6 +30,8 @@ struct Inner {
     limiter: Limiter,
     captchas: Arc<Captchas>,
     webhook: Option<Webhook>,
+    /// One filter compile at a time.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 /// Why the service could not start.
@@ -39,9 +46,8 @@ pub enum StartError {
 }
 
 impl AppState {
-    /// Opens (and migrates) the database and loads the secret key.
+    /// Opens (and migrates) the database, loads the secret key, and assembles the state.
     pub async fn build(config: Config) -> Result<AppState, StartError> {
-        let filter = load_filter(&config)?;
         let store = store::connect(&config).await?;
         let keys = Keys::load(&config)?;
         let renderer = Arc::new(CrateRenderer {
@@ -49,19 +55,36 @@ impl AppState {
             length: config.captcha.length,
             difficulty: config.captcha.difficulty,
         });
-        Ok(AppState::from_parts(config, store, keys, filter, renderer))
+        AppState::assemble(config, store, keys, renderer).await
     }
 
-    /// Assembles a state from parts already built. The captcha source is chosen here, in
-    /// code: the service passes the real renderer, tests one whose answers they know.
+    /// Seeds the filter configuration on first start, compiles the live filter version,
+    /// assembles the state and starts watching for new versions. The captcha source is
+    /// chosen here, in code: the service passes the real renderer, tests one whose
+    /// answers they know.
+    pub async fn assemble(
+        config: Config,
+        store: Arc<dyn Store>,
+        keys: Keys,
+        captcha_source: Arc<dyn CaptchaSource>,
+    ) -> Result<AppState, StartError> {
+        let (version, filter) = live_filter(&config, &store).await?;
+        let state = AppState::from_parts(config, store, keys, filter, version, captcha_source);
+        state.watch_filter();
+        Ok(state)
+    }
+
+    /// Assembles a state from parts already built, with a filter compiled elsewhere
+    /// (`version` 0: not from the database) and no watcher.
     pub fn from_parts(
         config: Config,
         store: Arc<dyn Store>,
         keys: Keys,
         filter: Filter,
+        version: i64,
         captcha_source: Arc<dyn CaptchaSource>,
     ) -> AppState {
-        let screen = Screen::new(filter, &keys);
+        let screen = Screen::new(filter, version, &keys);
         let limiter = Limiter::new(&config.rate_limits);
         let captchas = Captchas::new(config.captcha.clone(), &keys, captcha_source);
         let webhook = Webhook::start(&config.webhook);
@@ -74,8 +97,64 @@ impl AppState {
                 limiter,
                 captchas,
                 webhook,
+                reloading: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+
+    /// Puts the newest filter version in force when it is not already; returns the
+    /// version in force. A version that fails to compile is logged and skipped (the
+    /// admin API checks every entry, so this means a hand-edited database).
+    pub async fn refresh_filter(&self) -> Result<i64, StoreError> {
+        let _one_at_a_time = self.inner.reloading.lock().await;
+        let screen = self.screen();
+        let Some(newest) = self.store().current_filter_version().await? else {
+            return Ok(screen.version());
+        };
+        if newest == screen.version() {
+            return Ok(newest);
+        }
+        let Some(state) = self.store().filter_state(Some(newest)).await? else {
+            return Ok(screen.version());
+        };
+        let compiled = tokio::task::spawn_blocking(move || tuning::compile(&state))
+            .await
+            .map_err(|e| StoreError::Database(format!("filter compile task: {e}")))?;
+        match compiled {
+            Ok(filter) => {
+                screen.replace(newest, filter);
+                tracing::info!(version = newest, "filter version in force");
+            }
+            Err(err) => {
+                tracing::error!(version = newest, error = %err, "filter version does not compile; keeping the old one");
+            }
+        }
+        Ok(screen.version())
+    }
+
+    /// Looks for new filter versions every [`FILTER_POLL`] and whenever the database
+    /// announces one. Ends when the state is dropped.
+    fn watch_filter(&self) {
+        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut announcements = match weak.upgrade() {
+                Some(inner) => inner.store.filter_announcements().await,
+                None => return,
+            };
+            let mut tick = tokio::time::interval(FILTER_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    Some(_) = next_announcement(&mut announcements) => {}
+                }
+                let Some(inner) = weak.upgrade() else { break };
+                let state = AppState { inner };
+                if let Err(err) = state.refresh_filter().await {
+                    tracing::warn!(error = %err, "cannot look for a new filter version");
+                }
+            }
+        });
     }
 
     /// The webhook, when configured.
@@ -109,6 +188,63 @@ impl AppState {
     pub fn keys(&self) -> &Keys {
         &self.inner.keys
     }
+}
+
+async fn next_announcement(
+    announcements: &mut Option<tokio::sync::mpsc::Receiver<i64>>,
+) -> Option<i64> {
+    match announcements {
+        Some(rx) => {
+            let next = rx.recv().await;
+            if next.is_none() {
+                *announcements = None;
+            }
+            next
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// The live filter of the database: seeds version 1 from the word lists and the config
+/// when there is none yet, then compiles the newest version.
+pub async fn live_filter(
+    config: &Config,
+    store: &Arc<dyn Store>,
+) -> Result<(i64, Filter), StartError> {
+    if store.current_filter_version().await?.is_none() {
+        let source = Source::dir_or_embedded(std::path::Path::new(&config.wordlists));
+        let lists = crate::filter::lists::load(&source).map_err(|errors| {
+            StartError::Filter(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })?;
+        let edit = tuning::seed_edit(&lists, &config.filter, now_ms());
+        match store.apply_filter_edit(edit).await {
+            Ok(done) => tracing::info!(
+                source = %source.describe(),
+                version = done.version,
+                "filter configuration seeded from the word lists"
+            ),
+            // Another replica seeded it first.
+            Err(StoreError::Conflict) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let state = store
+        .filter_state(None)
+        .await?
+        .ok_or_else(|| StartError::Filter("no filter version in the database".into()))?;
+    let version = state.version;
+    let filter = tokio::task::spawn_blocking(move || tuning::compile(&state))
+        .await
+        .map_err(|e| StartError::Filter(e.to_string()))?
+        .map_err(StartError::Filter)?;
+    tracing::info!(version, terms = filter.term_count(), "filter compiled");
+    Ok((version, filter))
 }
 
 /// Compiles the filter from the configured word-list directory (or the built-in lists

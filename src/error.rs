@@ -176,6 +176,7 @@ impl ApiError {
                             FieldErrorBody {
                                 code: err.code.as_str().to_string(),
                                 message: err.message(name, lang),
+                                detail: err.detail.clone(),
                             },
                         )
                     })
@@ -209,7 +210,11 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        ApiError::Internal(err.to_string())
+        match err {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict => ApiError::Conflict { current: None },
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -255,19 +260,34 @@ pub struct ErrorBody {
 /// One bad field.
 #[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
 pub struct FieldErrorBody {
-    /// `required`, `too_long`, `invalid`, `invalid_characters` or `not_found`.
+    /// `required`, `too_long`, `invalid`, `invalid_characters`, `not_found`, `too_short`,
+    /// `too_broad`, `too_large` or `duplicate`.
     pub code: String,
     pub message: String,
+    /// The specifics, when there are any (a regex compiler's message, the line of an
+    /// import), in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// What is wrong with one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldCode {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     Invalid,
     InvalidCharacters,
     NotFound,
+    /// A word-list entry that normalizes to fewer than two letters.
+    TooShort,
+    /// A pattern that matches trivial text (it would flag nearly every comment).
+    TooBroad,
+    /// A pattern whose compiled program is over the size limit.
+    TooLarge,
+    /// The same entry exists already.
+    Duplicate,
 }
 
 impl FieldCode {
@@ -278,19 +298,25 @@ impl FieldCode {
             FieldCode::Invalid => "invalid",
             FieldCode::InvalidCharacters => "invalid_characters",
             FieldCode::NotFound => "not_found",
+            FieldCode::TooShort => "too_short",
+            FieldCode::TooBroad => "too_broad",
+            FieldCode::TooLarge => "too_large",
+            FieldCode::Duplicate => "duplicate",
         }
     }
 }
 
-/// A field error: its code; the message is made per language when rendered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A field error: its code (the message is made per language when rendered) and the
+/// specifics, when there are any.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub code: FieldCode,
+    pub detail: Option<String>,
 }
 
 impl From<FieldCode> for FieldError {
     fn from(code: FieldCode) -> Self {
-        FieldError { code }
+        FieldError { code, detail: None }
     }
 }
 
@@ -322,6 +348,22 @@ impl FieldError {
             (FieldCode::NotFound, Lang::En) => {
                 format!("{label_en} does not exist or is not published on this article")
             }
+            (FieldCode::TooShort, Lang::Ar) => {
+                format!("{label_ar}: أقل من حرفين بعد التوحيد، فسيطابق نصوصاً كثيرة جداً")
+            }
+            (FieldCode::TooShort, Lang::En) => format!(
+                "{label_en} has fewer than two letters once normalized; it would match far too much"
+            ),
+            (FieldCode::TooBroad, Lang::Ar) => {
+                format!("{label_ar} يطابق نصاً عادياً جداً فسيوقف كل التعليقات تقريباً")
+            }
+            (FieldCode::TooBroad, Lang::En) => {
+                format!("{label_en} matches trivial text; it would flag almost every comment")
+            }
+            (FieldCode::TooLarge, Lang::Ar) => format!("{label_ar} أكبر من الحد المسموح"),
+            (FieldCode::TooLarge, Lang::En) => format!("{label_en} is over the size limit"),
+            (FieldCode::Duplicate, Lang::Ar) => format!("{label_ar} موجود من قبل"),
+            (FieldCode::Duplicate, Lang::En) => format!("{label_en} exists already"),
         }
     }
 }
@@ -337,6 +379,12 @@ fn field_label(field: &str) -> (&'static str, &'static str) {
         "captcha" => ("رمز الأمان", "Security code"),
         "website" => ("الموقع", "Website"),
         "form_token" => ("رمز النموذج", "Form token"),
+        "term" => ("الكلمة", "The term"),
+        "pattern" => ("النمط", "The pattern"),
+        "weight" => ("الوزن", "The weight"),
+        "category" => ("التصنيف", "The category"),
+        "settings" => ("الإعدادات", "The settings"),
+        "lines" => ("الأسطر", "The lines"),
         _ => ("الحقل", "This field"),
     }
 }
@@ -347,7 +395,17 @@ pub struct FieldErrors(pub BTreeMap<&'static str, FieldError>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &'static str, code: FieldCode) {
-        self.0.entry(field).or_insert(FieldError { code });
+        self.0
+            .entry(field)
+            .or_insert(FieldError { code, detail: None });
+    }
+
+    /// Records an error with its specifics.
+    pub fn add_detail(&mut self, field: &'static str, code: FieldCode, detail: impl Into<String>) {
+        self.0.entry(field).or_insert(FieldError {
+            code,
+            detail: Some(detail.into()),
+        });
     }
 
     /// Keeps the value on success, records the error on failure.

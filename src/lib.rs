@@ -43,6 +43,8 @@ pub mod server;
 pub mod store;
 /// Logging setup (`tracing`), text or JSON.
 pub mod telemetry;
+/// Admins tuning the filter: stored terms and rules, proposals, back-tests, statistics.
+pub mod tuning;
 /// Unicode character classes the parsers and the filter share.
 pub mod unicode;
 /// The optional signed webhook for held and spam comments.

@@ -48,6 +48,10 @@ enum Command {
         /// one half and report on the other.
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
         half: Option<u8>,
+        /// Use the live filter version of this database instead of `wordlists/` and the
+        /// config (`sqlite://raqib.db`, `postgres://…`).
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// Manage moderator and admin accounts.
     User {
@@ -112,8 +116,13 @@ fn main() -> ExitCode {
             labels,
             output,
             half,
+            database_url,
         }) => {
-            return exit(score(&config, input, labels, output, half));
+            let filter = match database_url {
+                None => raqib::app::load_filter(&config).map_err(|e| e.to_string()),
+                Some(url) => live_filter_of(&config, url),
+            };
+            return exit(filter.and_then(|f| score(f, input, labels, output, half)));
         }
         Some(Command::Wordlists {
             command: WordlistsCommand::Check,
@@ -206,15 +215,39 @@ fn exit(result: Result<(), String>) -> ExitCode {
     }
 }
 
+/// The live filter version of the database at `url` (read only; nothing is seeded).
+fn live_filter_of(config: &Config, url: String) -> Result<raqib::filter::Filter, String> {
+    let config = Config {
+        database_url: url,
+        ..config.clone()
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let store = raqib::store::connect(&config)
+            .await
+            .map_err(|e| e.to_string())?;
+        let state = store
+            .filter_state(None)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("that database has no filter version yet (start raqib on it once)")?;
+        eprintln!(
+            "raqib score: filter version {} of the database",
+            state.version
+        );
+        store.close().await;
+        raqib::tuning::compile(&state)
+    })
+}
+
 fn score(
-    config: &Config,
+    filter: raqib::filter::Filter,
     input: Option<PathBuf>,
     labels: bool,
     output: Option<PathBuf>,
     half: Option<u8>,
 ) -> Result<(), String> {
     use std::io::{BufReader, Write};
-    let filter = raqib::app::load_filter(config).map_err(|e| e.to_string())?;
     let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
         None => Box::new(BufReader::new(std::io::stdin())),
         Some(path) if path.as_os_str() == "-" => Box::new(BufReader::new(std::io::stdin())),

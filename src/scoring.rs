@@ -172,7 +172,7 @@ pub fn score(
     half: Half,
 ) -> Result<Summary, String> {
     // The server's own screening path, with its near-duplicate memory.
-    let screen = Screen::new(filter, &Keys::from_secret(b"raqib score"));
+    let screen = Screen::new(filter, 0, &Keys::from_secret(b"raqib score"));
     let mut summary = Summary::default();
     for (index, line) in input.lines().enumerate() {
         let line = line.map_err(|e| format!("line {}: {e}", index + 1))?;

@@ -5,6 +5,7 @@
 //! while checks in flight finish on the old one.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use arc_swap::ArcSwap;
 
@@ -22,14 +23,17 @@ const FORM_TOKEN_MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
 /// The live filter and the memory it needs between submissions.
 pub struct Screen {
     filter: ArcSwap<Filter>,
+    /// The filter version in force (0: compiled from files, not from the database).
+    version: AtomicI64,
     recent: Arc<RecentComments>,
     form_key: [u8; 32],
 }
 
 impl Screen {
-    pub fn new(filter: Filter, keys: &Keys) -> Screen {
+    pub fn new(filter: Filter, version: i64, keys: &Keys) -> Screen {
         Screen {
             filter: ArcSwap::from_pointee(filter),
+            version: AtomicI64::new(version),
             recent: Arc::new(RecentComments::new(RECENT)),
             form_key: keys.derive("form-token"),
         }
@@ -40,9 +44,15 @@ impl Screen {
         self.filter.load_full()
     }
 
+    /// The filter version in force.
+    pub fn version(&self) -> i64 {
+        self.version.load(Ordering::Acquire)
+    }
+
     /// Puts a new filter in force for every later check.
-    pub fn replace(&self, filter: Filter) {
+    pub fn replace(&self, version: i64, filter: Filter) {
         self.filter.store(Arc::new(filter));
+        self.version.store(version, Ordering::Release);
     }
 
     /// A token recording when the form for `article` was served.
@@ -84,7 +94,7 @@ mod tests {
 
     fn screen() -> Screen {
         let filter = Filter::compile(&Default::default(), Default::default()).unwrap();
-        Screen::new(filter, &Keys::from_secret(b"test"))
+        Screen::new(filter, 0, &Keys::from_secret(b"test"))
     }
 
     #[test]

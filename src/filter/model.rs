@@ -7,7 +7,20 @@ pub use crate::domain::Class;
 
 /// What a hit is evidence of. Categories fall in two families that score separately:
 /// abuse (profanity, insult, hate) and spam (everything that advertises).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Profanity,
@@ -31,6 +44,7 @@ pub enum Category {
     Timing,
     Reputation,
     /// An admin's regex rule.
+    #[default]
     Rule,
 }
 

@@ -25,18 +25,40 @@ fn build(pattern: &str) -> Result<Regex, String> {
         })
 }
 
+/// Why a pattern is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    #[error("the pattern is empty")]
+    Empty,
+    #[error("the pattern does not compile: {0}")]
+    Invalid(String),
+    #[error("the pattern is too large")]
+    TooLarge,
+    #[error("the pattern matches {0:?}: it would flag almost every comment")]
+    Trivial(&'static str),
+}
+
 /// Checks a pattern as an admin would write it.
-pub fn validate_pattern(pattern: &str) -> Result<(), String> {
+pub fn check_pattern(pattern: &str) -> Result<(), PatternError> {
     if pattern.trim().is_empty() {
-        return Err("the pattern is empty".into());
+        return Err(PatternError::Empty);
     }
-    let regex = build(pattern)?;
+    let regex = RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => PatternError::TooLarge,
+            other => PatternError::Invalid(other.to_string()),
+        })?;
     if let Some(input) = TRIVIAL.iter().find(|input| regex.is_match(input)) {
-        return Err(format!(
-            "the pattern matches {input:?}: it would flag almost every comment"
-        ));
+        return Err(PatternError::Trivial(input));
     }
     Ok(())
+}
+
+/// [`check_pattern`] with the reason as text.
+pub fn validate_pattern(pattern: &str) -> Result<(), String> {
+    check_pattern(pattern).map_err(|e| e.to_string())
 }
 
 /// The compiled rules of one target.

@@ -30,6 +30,15 @@ pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f
     let mut floor = Class::Ok;
     for hit in by_rule.values() {
         floor = floor.max(hit.action.floor());
+        if let Some(action) = settings.category_actions.get(&hit.category) {
+            let forced = action.floor();
+            // Identity terms never condemn alone, whatever an admin sets.
+            floor = floor.max(if hit.category == Category::Identity {
+                forced.min(Class::Hold)
+            } else {
+                forced
+            });
+        }
         match (hit.category, hit.category.family()) {
             (Category::Identity, _) => identity += 1,
             (_, Family::Abuse) => abuse += hit.weight,

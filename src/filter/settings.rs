@@ -1,7 +1,12 @@
-//! The filter's tunable numbers: thresholds and the weights of the signals. Seeded from
-//! the `[filter]` section of the config; per-list weights live in `wordlists/lists.toml`.
+//! The filter's tunable numbers: thresholds, the weights of the signals and per-category
+//! actions. Seeded from the `[filter]` section of the config on first start; from then on
+//! they belong to the filter versions admins edit. Per-list weights live with the terms.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use super::model::{Action, Category};
 
 /// Thresholds and signal weights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14,6 +19,53 @@ pub struct FilterSettings {
     /// Abuse-family score from which a comment is blocked outright.
     pub block: f32,
     pub signals: SignalWeights,
+    /// A class every hit of a category forces at least (`{"profanity": "hold"}`), beside
+    /// each entry's own action. Identity terms never force more than `hold`.
+    pub category_actions: BTreeMap<Category, Action>,
+}
+
+impl FilterSettings {
+    /// Refuses numbers that would make the filter meaningless.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, value) in [
+            ("hold", self.hold),
+            ("spam", self.spam),
+            ("block", self.block),
+        ] {
+            if !value.is_finite() || value <= 0.0 {
+                return Err(format!("{name} must be a positive number"));
+            }
+        }
+        if self.hold > self.spam || self.hold > self.block {
+            return Err("hold must not be above spam or block".into());
+        }
+        let s = &self.signals;
+        let weights = [
+            s.identity_boost,
+            s.link,
+            s.phone,
+            s.spelled_phone,
+            s.email_in_text,
+            s.obfuscated_link,
+            s.hidden_characters,
+            s.mixed_script,
+            s.split_letters,
+            s.repeated_word,
+            s.shouting,
+            s.emoji_flood,
+            s.disposable_email,
+            s.honeypot,
+            s.too_fast,
+            s.duplicate_other,
+            s.duplicate_same,
+            s.trusted_author,
+            s.known_spammer,
+        ];
+        if weights.iter().any(|w| !w.is_finite() || w.abs() > 1_000.0) {
+            return Err("signal weights must be numbers between -1000 and 1000".into());
+        }
+        Ok(())
+    }
 }
 
 impl Default for FilterSettings {
@@ -23,6 +75,7 @@ impl Default for FilterSettings {
             spam: 6.0,
             block: 15.0,
             signals: SignalWeights::default(),
+            category_actions: BTreeMap::new(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod captcha;
 mod comments;
 mod extract;
+mod filter_admin;
 mod health;
 mod moderation;
 mod openapi;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(captcha::router())
         .merge(auth::router())
         .merge(admin::router())
+        .merge(filter_admin::router())
         .merge(moderation::router())
         .merge(safety::router())
         .merge(privacy::router())

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod comments;
+pub mod filters;
 pub mod moderation;
 mod postgres;
 mod rows;
@@ -34,6 +35,12 @@ pub enum StoreError {
     /// The captcha nonce was already spent.
     #[error("captcha already used")]
     NonceSpent,
+    /// The row to change does not exist (or is no longer live).
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed it first (an expected version did not match).
+    #[error("changed concurrently")]
+    Conflict,
     /// A unique constraint refused the write.
     #[error("duplicate: {0}")]
     Duplicate(String),
@@ -71,6 +78,7 @@ pub trait Store:
     + accounts::Accounts
     + moderation::Moderation
     + safety::Safety
+    + filters::Filters
     + Send
     + Sync
     + 'static
@@ -84,6 +92,12 @@ pub trait Store:
 
     /// Finishes pending writes and closes connections.
     async fn close(&self);
+
+    /// A stream of new filter versions announced by other replicas, where the database
+    /// can push them (PostgreSQL `LISTEN`); None where only polling works.
+    async fn filter_announcements(&self) -> Option<tokio::sync::mpsc::Receiver<i64>> {
+        None
+    }
 }
 
 /// Opens the database named by the config, creating and migrating it when needed.

@@ -50,6 +50,15 @@ mod safety_sql {
     crate::store::safety::safety_queries!(sqlx::PgConnection, sqlx::PgPool);
 }
 
+mod filters_sql {
+    crate::store::filters::filter_queries!(
+        sqlx::PgConnection,
+        sqlx::PgPool,
+        "lock table filter_version in exclusive mode",
+        "select pg_notify('raqib_filter', $1)"
+    );
+}
+
 mod accounts_sql {
     crate::store::accounts::account_queries!(sqlx::PgConnection, sqlx::PgPool);
 }
@@ -80,6 +89,7 @@ crate::store::comments::comment_methods!(PgStore, comments_sql);
 crate::store::accounts::account_methods!(PgStore, accounts_sql);
 crate::store::moderation::moderation_methods!(PgStore, moderation_sql);
 crate::store::safety::safety_methods!(PgStore, safety_sql);
+crate::store::filters::filter_methods!(PgStore, filters_sql);
 
 #[async_trait]
 impl Store for PgStore {
@@ -94,5 +104,43 @@ impl Store for PgStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    async fn filter_announcements(&self) -> Option<tokio::sync::mpsc::Receiver<i64>> {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot LISTEN for filter versions; polling only");
+                return None;
+            }
+        };
+        if let Err(err) = listener.listen(super::filters::FILTER_CHANNEL).await {
+            tracing::warn!(error = %err, "cannot LISTEN for filter versions; polling only");
+            return None;
+        }
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(note) => {
+                        // The payload is only a hint (schemas of one database share
+                        // channels): the receiver re-reads its own current version.
+                        let version = note.payload().parse().unwrap_or(0);
+                        if tx.send(version).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(err) => {
+                        // recv reconnects on the next call; polling covers the gap.
+                        tracing::warn!(error = %err, "filter LISTEN connection lost");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        if tx.is_closed() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Some(rx)
     }
 }

@@ -73,6 +73,10 @@ mod safety_sql {
     crate::store::safety::safety_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
 }
 
+mod filters_sql {
+    crate::store::filters::filter_queries!(sqlx::SqliteConnection, sqlx::SqlitePool, "", "");
+}
+
 mod accounts_sql {
     crate::store::accounts::account_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
 }
@@ -98,6 +102,7 @@ crate::store::comments::comment_methods!(SqliteStore, comments_sql);
 crate::store::accounts::account_methods!(SqliteStore, accounts_sql);
 crate::store::moderation::moderation_methods!(SqliteStore, moderation_sql);
 crate::store::safety::safety_methods!(SqliteStore, safety_sql);
+crate::store::filters::filter_methods!(SqliteStore, filters_sql);
 
 #[async_trait]
 impl Store for SqliteStore {

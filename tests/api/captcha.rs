@@ -26,7 +26,7 @@ async fn on(app: TestApp) -> TestApp {
     // with the captcha on, over the same store.
     let mut config = app.state.config().clone();
     always(&mut config);
-    app.with_config(config)
+    app.with_config(config).await
 }
 
 async fn challenge(app: &TestApp) -> String {

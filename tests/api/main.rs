@@ -10,6 +10,7 @@ mod support;
 mod accounts;
 mod captcha;
 mod crash;
+mod filter_admin;
 mod limits;
 mod ops;
 mod queue;

@@ -20,7 +20,7 @@ both!(
 async fn banning_an_author_stops_them_before_the_captcha_and_spams_their_queue(app: TestApp) {
     let mut config = app.state.config().clone();
     config.captcha.mode = raqib::captcha::Mode::Always;
-    let app = app.with_config(config);
+    let app = app.with_config(config).await;
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let first = with_code(&app, "تعليق أول").await.json()["id"]
         .as_i64()
@@ -174,7 +174,7 @@ async fn reports_count_once_per_address_and_send_comments_back_in_post_mode(app:
     let mut config = app.state.config().clone();
     config.moderation.mode = raqib::config::ModerationMode::Post;
     config.moderation.reports_to_pending = 2;
-    let app = app.with_config(config);
+    let app = app.with_config(config).await;
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let id = app.submit_ok("/news/rep", "تعليق منشور مباشرة").await;
     let report = |from: u8| {

@@ -325,14 +325,14 @@ async fn post_moderation_publishes_clean_comments_at_once(app: TestApp) {
     // Same database, a second app configured for post-moderation.
     let mut config = app.state.config().clone();
     config.moderation.mode = raqib::config::ModerationMode::Post;
-    let filter = raqib::app::load_filter(&config).unwrap();
-    let state = raqib::app::AppState::from_parts(
+    let state = raqib::app::AppState::assemble(
         config,
         app.store().clone(),
         app.state.keys().clone(),
-        filter,
         std::sync::Arc::new(crate::support::KnownAnswers::default()),
-    );
+    )
+    .await
+    .unwrap();
     let router = raqib::http::router(state);
     let mut request = json_request(
         Method::POST,

@@ -163,14 +163,9 @@ impl TestApp {
         source: Arc<dyn raqib::captcha::CaptchaSource>,
     ) -> TestApp {
         let store = store::connect(&config).await.expect("open test database");
-        let filter = raqib::app::load_filter(&config).expect("word lists");
-        let state = AppState::from_parts(
-            config,
-            store,
-            Keys::from_secret(SECRET.as_bytes()),
-            filter,
-            source,
-        );
+        let state = AppState::assemble(config, store, Keys::from_secret(SECRET.as_bytes()), source)
+            .await
+            .expect("assemble the app");
         let router = raqib::http::router(state.clone());
         TestApp {
             state,
@@ -180,15 +175,15 @@ impl TestApp {
     }
 
     /// The same database and keys under another config (a second replica, or other modes).
-    pub fn with_config(self, config: Config) -> TestApp {
-        let filter = raqib::app::load_filter(&config).expect("word lists");
-        let state = AppState::from_parts(
+    pub async fn with_config(self, config: Config) -> TestApp {
+        let state = AppState::assemble(
             config,
             self.state.store().clone(),
             self.state.keys().clone(),
-            filter,
             Arc::new(KnownAnswers::default()),
-        );
+        )
+        .await
+        .expect("assemble the app");
         TestApp {
             router: raqib::http::router(state.clone()),
             state,
