@@ -437,9 +437,9 @@
       'import.needCategory': 'الفئة إجبارية لاستيراد النص',
       'import.empty': 'لا شيء للاستيراد',
       'import.readFailed': 'تعذّرت قراءة الملف',
-      'import.done': 'أُضيفت {added} كلمة، وتُركت {skipped} موجودة من قبل · الإصدار {version}',
+      'import.done': 'أُضيف {added} من الكلمات، وتُرك {skipped} موجود من قبل · الإصدار {version}',
       'import.nothing': 'لا جديد: كل الكلمات ({skipped}) موجودة من قبل، ولم يُنشأ إصدار',
-      'import.refused': 'رُفض الاستيراد كله بسبب {n} من الأخطاء:',
+      'import.refused': 'رُفض الاستيراد كله، الأسطر الخاطئة: {n}',
       'import.first50': '(تُعرض أول خمسين فقط)',
       'rules.add': 'إضافة قاعدة',
       'rules.edit': 'تعديل القاعدة {name}',
@@ -543,11 +543,12 @@
       'proposal.discard': 'تجاهل التغيير',
       'proposal.applyTitle': 'تطبيق التغيير المقترح',
       'proposal.applyText': 'سيُطبَّق {n} من التغييرات الآن، كلٌّ في إصدار جديد من المرشح.',
-      'proposal.applyWarn': 'تنبيه: الاختبار الأخير يقول إن هذا التغيير كان سيعلّق {n} تعليقاً نشرها المشرفون.',
+      'proposal.applyWarn': 'تنبيه: الاختبار الأخير يقول إن هذا التغيير كان سيعلّق {n} من التعليقات التي نشرها المشرفون.',
       'proposal.discardTitle': 'تجاهل التغيير المقترح',
       'proposal.discardText': 'ستُمحى التغييرات المقترحة ({n}) دون تطبيقها.',
       'proposal.discarded': 'مُحي التغيير المقترح',
       'proposal.testTitle': 'جرّب نصاً: الحالي والمقترح',
+      'proposal.resultStale': 'تغيّر الاقتراح بعد هذه النتيجة؛ أعد التجربة أو الاختبار.',
       'apply.removeTerm': 'حذف «{term}»',
       'apply.changeTerm': 'تعديل «{term}»',
       'apply.addTerm': 'إضافة «{term}»',
@@ -556,8 +557,8 @@
       'apply.addRule': 'إضافة القاعدة {name}',
       'apply.settings': 'حفظ الإعدادات',
       'apply.alreadyGone': 'محذوف من قبل',
-      'apply.done': 'طُبّق التغيير: {n} خطوة · الإصدار {version}',
-      'apply.failed': 'توقف التطبيق بعد {done} خطوة؛ بقي {left} في التغيير المقترح',
+      'apply.done': 'طُبّق التغيير: {n} من الخطوات · الإصدار {version}',
+      'apply.failed': 'توقف التطبيق بعد {done} من الخطوات؛ بقي في التغيير المقترح: {left}',
       'backtest.title': 'اختبار على التعليقات السابقة',
       'backtest.hint': 'يعيد فحص التعليقات المخزنة بالمرشح الحالي وبالمقترح، ويقارن الاثنين بقرارات المشرفين.',
       'backtest.days': 'آخر كم يوماً',
@@ -565,9 +566,9 @@
       'backtest.go': 'شغّل الاختبار',
       'backtest.badDays': 'من 1 إلى 365 يوماً',
       'backtest.badComments': 'من 1 إلى 200000',
-      'backtest.flaggedApproved': 'هذا التغيير كان سيعلّق {n} تعليقاً نشرها المشرفون',
+      'backtest.flaggedApproved': 'كان هذا التغيير سيعلّق {n} من التعليقات التي نشرها المشرفون',
       'backtest.flaggedApprovedNone': 'لن يعلّق هذا التغيير أي تعليق نشره المشرفون',
-      'backtest.passedBad': 'وكان سيمرّر {n} تعليقاً رفضها المشرفون أو علّموها سبام',
+      'backtest.passedBad': 'وكان سيمرّر {n} من التعليقات التي رفضها المشرفون أو علّموها سبام',
       'backtest.passedBadNone': 'ولن يمرّر أي تعليق رفضه المشرفون أو علّموه سبام',
       'backtest.window': 'آخر {days} يوماً، على الإصدار {v}',
       'backtest.emptyProposal': 'التغيير المقترح فارغ: الأرقام للمرشح الحالي وحده.',
@@ -628,7 +629,7 @@
       'stats.approved': 'نشرها المشرفون',
       'stats.rejected': 'رفضها المشرفون',
       'stats.share': 'نسبة المنشور',
-      'stats.shareOf': '{a} من {d} قرار',
+      'stats.shareOf': '{a} من {d} من القرارات',
       'stats.outcomes': 'المآل',
       'stats.lastSeen': 'آخر إصابة',
       'stats.examples': 'أمثلة',
@@ -645,6 +646,7 @@
       'users.passwordPh': 'تُولَّد تلقائياً إن تُركت فارغة',
       'users.create': 'إنشاء مستخدم',
       'users.created': 'أُنشئ المستخدم {user}',
+      'users.createdAt': 'أُنشئ',
       'users.taken': 'هذا الاسم مستخدم',
       'users.state': 'الحالة',
       'users.mustChange': 'يجب أن يغيّر كلمة المرور',
@@ -863,7 +865,7 @@
       'import.readFailed': 'Could not read the file',
       'import.done': '{added} terms added, {skipped} already there · version {version}',
       'import.nothing': 'Nothing new: all {skipped} terms were already there; no version was made',
-      'import.refused': 'The whole import was refused because of {n} errors:',
+      'import.refused': 'The whole import was refused; bad lines: {n}',
       'import.first50': '(the first fifty are shown)',
       'rules.add': 'Add a rule',
       'rules.edit': 'Edit rule {name}',
@@ -972,6 +974,7 @@
       'proposal.discardText': 'The {n} staged changes will be dropped without being applied.',
       'proposal.discarded': 'Pending change discarded',
       'proposal.testTitle': 'Test a text: live and with the change',
+      'proposal.resultStale': 'The pending change has changed since this result; run it again.',
       'apply.removeTerm': 'Remove “{term}”',
       'apply.changeTerm': 'Change “{term}”',
       'apply.addTerm': 'Add “{term}”',
@@ -1069,6 +1072,7 @@
       'users.passwordPh': 'generated when left empty',
       'users.create': 'Create user',
       'users.created': 'User {user} created',
+      'users.createdAt': 'Created',
       'users.taken': 'That name is taken',
       'users.state': 'State',
       'users.mustChange': 'must change password',
@@ -1190,6 +1194,9 @@
     if (!stageSize(state.stage)) state.stage.base = null;
     store.set(STAGE_KEY, stageSize(state.stage) ? JSON.stringify(state.stage) : null);
     renderStageCount();
+    // Results of the test and back-test were for the stage as it was.
+    if (state.backtest && !state.backtest.stale) { state.backtest.stale = true; renderBacktest(); }
+    if (state.compare && !state.compare.stale) { state.compare.stale = true; renderCompare(); }
   }
 
   /* ------------------------------------------------------------------ *
@@ -2170,8 +2177,8 @@
     const form = hook('import-form');
     if (/\.csv$/i.test(file.name) || file.type === 'text/csv') form.elements.format.value = 'csv';
     const reader = new FileReader();
-    reader.onload = function () { form.elements.body.value = String(reader.result || ''); };
-    reader.onerror = function () { toast(t('import.readFailed'), 'error'); };
+    reader.addEventListener('load', function () { form.elements.body.value = String(reader.result || ''); });
+    reader.addEventListener('error', function () { toast(t('import.readFailed'), 'error'); });
     reader.readAsText(file, 'utf-8');
   }
 
@@ -2729,7 +2736,7 @@
       if (k[1] === null || k[1] === undefined) return;
       append(dl, [
         el('dt', { text: t('keys.' + k[0]) }),
-        el('dd', { dir: 'auto', 'data-key': k[0] }, el('bdi', { text: k[1] })),
+        el('dd', { dir: 'auto', 'data-key': k[0], text: k[1] }),
       ]);
     });
     box.appendChild(el('h4', { class: 'hits-title', text: t('keys.title') }));
@@ -2971,8 +2978,8 @@
       saveStage();
       state.backtest = null;
       state.compare = null;
-      hook('backtest-result').hidden = true;
-      hook('proposal-test-result').hidden = true;
+      renderBacktest();
+      renderCompare();
       clear(hook('apply-log'));
       hook('apply-log').hidden = true;
       renderStage();
@@ -3082,6 +3089,8 @@
       if (!stageSize(state.stage)) { state.backtest = null; state.compare = null; }
       changed(['terms', 'rules', 'settings']);
       renderStage();
+      renderCompare();
+      renderBacktest();
     });
   }
 
@@ -3111,6 +3120,7 @@
     fillVerdict(live, c.request, c.live, t('test.resultLive', { v: formatNumber(c.live.version, 0) }));
     fillVerdict(proposed, c.request, c.proposed, c.proposed.proposed
       ? t('test.resultProposed', { v: formatNumber(c.proposed.version, 0) }) : t('test.resultNoProposal'));
+    if (c.stale) box.appendChild(el('p', { class: 'notice', 'data-raqib': 'stale-result', text: t('proposal.resultStale') }));
     append(box, [live, proposed]);
     box.hidden = false;
   }
@@ -3162,6 +3172,7 @@
       class: 'verdict-banner' + (npb > 0 ? ' warn' : ''), 'data-raqib': 'newly-passed-bad', 'data-count': npb,
     }, npb > 0 ? t('backtest.passedBad', { n: formatNumber(npb, 0) }) : t('backtest.passedBadNone')));
     if (r.empty) box.appendChild(el('p', { class: 'notice', text: t('backtest.emptyProposal') }));
+    if (r.stale) box.appendChild(el('p', { class: 'notice', 'data-raqib': 'stale-result', text: t('proposal.resultStale') }));
 
     // Figures.
     const figure = function (value, label, hookName) {
@@ -3311,7 +3322,7 @@
       }, [
         el('td', { class: 'num' }, [formatNumber(item.version, 0),
           item.version === current ? el('span', { class: 'badge class-ok', text: t('versions.current') }) : null]),
-        el('td', { title: isoTitle(item.created_at), text: formatTime(item.created_at) }),
+        el('td', { class: 'when', title: isoTitle(item.created_at), text: formatTime(item.created_at) }),
         el('td', null, el('bdi', { text: item.created_by })),
         el('td', { dir: 'auto', text: item.summary }),
         el('td', { class: 'num', text: formatNumber(item.opened, 0) }),
@@ -3501,7 +3512,7 @@
         el('td', null, el('span', { class: 'outcomes' }, Object.keys(s.outcomes || {}).map(function (k) {
           return el('span', { text: tOr('status.' + k, k) + ': ' + formatNumber(s.outcomes[k], 0) });
         }))),
-        el('td', { title: s.last_seen ? isoTitle(s.last_seen) : null, text: formatTime(s.last_seen) }),
+        el('td', { class: 'when', title: s.last_seen ? isoTitle(s.last_seen) : null, text: formatTime(s.last_seen) }),
         el('td', { class: 'examples', dir: 'ltr', text: (s.examples || []).map(function (id) { return '#' + id; }).join(' ') }),
       ]));
     });
@@ -3563,7 +3574,7 @@
           u.disabled ? el('span', { class: 'badge off', text: t('state.disabled') }) : el('span', { class: 'badge class-ok', text: t('state.active') }),
           u.must_change_password ? [' ', el('span', { class: 'badge warn', text: t('users.mustChange') })] : null,
         ].flat()),
-        el('td', { title: isoTitle(u.created_at), text: formatTime(u.created_at) }),
+        el('td', { class: 'when', title: isoTitle(u.created_at), text: formatTime(u.created_at) }),
         el('td', { class: 'actions' }, [
           el('button', { type: 'button', 'data-action': 'toggle-disabled', disabled: me,
             class: u.disabled ? '' : 'danger', text: u.disabled ? t('users.enable') : t('users.disable') }),
@@ -3589,8 +3600,8 @@
         el('td', { class: 'num', text: String(tok.id) }),
         el('td', { dir: 'auto', text: tok.name || '—' }),
         el('td', null, el('bdi', { dir: 'ltr', text: user ? user.username : '#' + tok.user_id })),
-        el('td', { title: tok.created_at, text: formatTime(tok.created_at) }),
-        el('td', { title: tok.expires_at || null, text: tok.expires_at ? formatTime(tok.expires_at) : t('tokens.never') }),
+        el('td', { class: 'when', title: tok.created_at, text: formatTime(tok.created_at) }),
+        el('td', { class: 'when', title: tok.expires_at || null, text: tok.expires_at ? formatTime(tok.expires_at) : t('tokens.never') }),
         el('td', null, tok.revoked ? el('span', { class: 'badge off', text: t('tokens.revoked') })
           : expired ? el('span', { class: 'badge warn', text: t('tokens.expired') })
             : el('span', { class: 'badge class-ok', text: t('state.active') })),
@@ -3771,8 +3782,8 @@
     renderTestForm();
     if (state.test) renderTest();
     renderStage();
-    if (state.compare) renderCompare();
-    if (state.backtest) renderBacktest();
+    renderCompare();
+    renderBacktest();
     if (state.versions.data) renderVersions();
     if (state.stats.data) renderStats();
     if (state.users.loaded) renderUsers();

@@ -49,6 +49,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub moderation: ModerationConfig,
     pub http: HttpConfig,
+    pub retention: RetentionConfig,
     pub log: LogConfig,
 }
 
@@ -69,6 +70,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             moderation: ModerationConfig::default(),
             http: HttpConfig::default(),
+            retention: RetentionConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -165,6 +167,15 @@ pub struct HttpConfig {
     pub max_body_bytes: usize,
     /// A request that takes longer is answered 503 `overloaded`.
     pub request_timeout_secs: u64,
+    /// Requests answered at once; more are refused at once with 503 `overloaded` rather
+    /// than queued without bound.
+    pub max_concurrency: usize,
+    /// After SIGTERM, how long in-flight requests may take before the process exits
+    /// anyway.
+    pub shutdown_grace_secs: u64,
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    #[serde(default, deserialize_with = "lenient_option_string")]
+    pub metrics_token: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -172,6 +183,36 @@ impl Default for HttpConfig {
         HttpConfig {
             max_body_bytes: 64 * 1024,
             request_timeout_secs: 30,
+            max_concurrency: 1024,
+            shutdown_grace_secs: 10,
+            metrics_token: None,
+        }
+    }
+}
+
+/// How long refused comments and IP hashes are kept (days; 0 keeps them forever). The
+/// retention job runs every hour, writes what it did to the audit log and counts it in
+/// `raqib_retention_purged_total`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Comments the filter blocked (never public).
+    pub blocked_days: u32,
+    /// Comments moderators rejected, counted from the decision.
+    pub rejected_days: u32,
+    /// Comments marked spam.
+    pub spam_days: u32,
+    /// IP hashes (and the display prefix) of every comment and report.
+    pub ip_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            blocked_days: 30,
+            rejected_days: 90,
+            spam_days: 30,
+            ip_days: 90,
         }
     }
 }

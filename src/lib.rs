@@ -27,6 +27,8 @@ pub mod i18n;
 pub mod jobs;
 /// Keyed hashes of emails and IP addresses, and the secret key they derive from.
 pub mod keys;
+/// Prometheus metrics kept in process, rendered at `/metrics`.
+pub mod metrics;
 /// Privacy requests: export or erase everything of one email.
 pub mod privacy;
 /// Rate limits: limited actions, client identity behind proxies, memory or Redis.

@@ -80,7 +80,13 @@ impl Screen {
     /// Checks a submission, then remembers its fingerprint for the ones after it.
     pub fn check(&self, input: &Input, mut ctx: Context) -> Verdict {
         ctx.recent = Some(self.recent.clone());
+        let started = std::time::Instant::now();
         let verdict = self.filter.load().check(input, &ctx);
+        crate::metrics::observe(
+            "raqib_filter_check_seconds",
+            &[],
+            started.elapsed().as_secs_f64(),
+        );
         if let Some(fingerprint) = verdict.fingerprint {
             self.recent.remember(fingerprint, ctx.author.as_deref());
         }

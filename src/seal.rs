@@ -45,6 +45,11 @@ pub fn tag(key: &[u8; 32], payload: &[u8]) -> [u8; TAG] {
     out
 }
 
+/// Equality whose time does not depend on where the inputs differ (for secrets).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

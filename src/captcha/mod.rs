@@ -168,6 +168,10 @@ impl Captchas {
                     .ok_or(Busy)?
             }
         };
+        crate::metrics::inc(
+            "raqib_captcha_total",
+            &[("event", "issued"), ("kind", "image")],
+        );
         Ok(Issued::Image {
             id: token::issue(&self.key, &rendered.answer, self.expiry(now_ms)),
             png: rendered.png,
@@ -177,6 +181,10 @@ impl Captchas {
     /// A question in words (no rendering).
     pub fn issue_question(&self, lang: Lang, now_ms: i64) -> Issued {
         let (question, answer) = text::question(lang);
+        crate::metrics::inc(
+            "raqib_captcha_total",
+            &[("event", "issued"), ("kind", "text")],
+        );
         Issued::Question {
             id: token::issue(&self.key, &answer, self.expiry(now_ms)),
             question,
@@ -191,6 +199,18 @@ impl Captchas {
     /// the transaction that uses it; on a wrong answer the caller burns it at once (the
     /// challenge is returned in the error case too, when it could be opened).
     pub fn check(
+        &self,
+        id: &str,
+        answer: &str,
+        now_ms: i64,
+    ) -> Result<Challenge, (Invalid, Option<Challenge>)> {
+        let checked = self.judge(id, answer, now_ms);
+        let event = if checked.is_ok() { "passed" } else { "failed" };
+        crate::metrics::inc("raqib_captcha_total", &[("event", event)]);
+        checked
+    }
+
+    fn judge(
         &self,
         id: &str,
         answer: &str,

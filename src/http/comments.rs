@@ -99,6 +99,30 @@ async fn submit(
     headers: HeaderMap,
     SubmissionBody(raw): SubmissionBody,
 ) -> Result<(StatusCode, Json<Submitted>)> {
+    let mut class = None;
+    let result = accept(&state, ip, &headers, raw, &mut class).await;
+    let outcome = match &result {
+        Ok(_) => "accepted",
+        Err(err) => err.code(),
+    };
+    crate::metrics::inc(
+        "raqib_submissions_total",
+        &[
+            ("class", class.map(Class::as_str).unwrap_or("none")),
+            ("outcome", outcome),
+        ],
+    );
+    result
+}
+
+/// The submission path; `seen` learns the filter's class once there is one.
+async fn accept(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    headers: &HeaderMap,
+    raw: crate::domain::RawSubmission,
+    seen: &mut Option<Class>,
+) -> Result<(StatusCode, Json<Submitted>)> {
     // Malformed requests stop here, before any quota is spent. A missing security code is
     // one of the field errors; a wrong one is judged only once every field is right, so a
     // reader with a typo in the email keeps the code.
@@ -117,11 +141,11 @@ async fn submit(
         Err(errors) => return Err(ApiError::Validation(errors)),
     };
     if let Some(parent) = submission.parent {
-        check_parent(&state, parent, submission.article.as_str()).await?;
+        check_parent(state, parent, submission.article.as_str()).await?;
     }
-    limit(&state, LimitedAction::SubmitPerIp, limit_key(ip)).await?;
+    limit(state, LimitedAction::SubmitPerIp, limit_key(ip)).await?;
     limit(
-        &state,
+        state,
         LimitedAction::SubmitPerEmail,
         text_key(submission.email.canonical()),
     )
@@ -171,16 +195,17 @@ async fn submit(
     };
     let verdict = state.screen().check(&input, context);
     let class = verdict.class;
+    *seen = Some(class);
     let verdict_score = verdict.score;
     let captcha_nonce = match mode {
         captcha::Mode::Off => None,
         captcha::Mode::Always => {
-            Some(verify_captcha(&state, submission.captcha.as_ref(), now).await?)
+            Some(verify_captcha(state, submission.captcha.as_ref(), now).await?)
         }
         captcha::Mode::Adaptive => {
             let required = class != Class::Ok || state.captchas().seen_recently(limit_key(ip));
             if required || submission.captcha.is_some() {
-                Some(verify_captcha(&state, submission.captcha.as_ref(), now).await?)
+                Some(verify_captcha(state, submission.captcha.as_ref(), now).await?)
             } else {
                 None
             }

@@ -62,7 +62,10 @@ pub async fn limit(state: &AppState, action: LimitedAction, key: u128) -> Result
         .limiter()
         .check(action, key)
         .await
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })
+        .map_err(|retry_after| {
+            crate::metrics::inc("raqib_rate_limited_total", &[("action", action.name())]);
+            ApiError::RateLimited { retry_after }
+        })
 }
 
 /// The body of `POST /api/v1/comments`, as JSON or as a urlencoded form.
@@ -277,5 +280,52 @@ mod tests {
         assert_eq!(raw.name.as_deref(), Some("سالم"));
         assert_eq!(raw.captcha_id.as_deref(), Some("abc"));
         assert_eq!(raw.captcha_answer.as_deref(), Some("12"));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::Submission;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(512)
+        ))]
+
+        /// Arbitrary bytes as a JSON or form body: parsed or refused, never a panic, and
+        /// whatever parses goes through field validation without a panic either.
+        #[test]
+        fn the_submission_parser_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            if let Ok(raw) = from_json(&bytes) {
+                let _ = Submission::parse(&raw);
+            }
+            let raw = from_form(&bytes);
+            let _ = Submission::parse(&raw);
+        }
+
+        /// Well-formed bodies with arbitrary text in every field.
+        #[test]
+        fn arbitrary_field_text_never_panics(
+            article in ".{0,300}", name in ".{0,200}", email in ".{0,300}", body in ".{0,3000}",
+            parent in ".{0,30}", answer in ".{0,20}",
+        ) {
+            let json = serde_json::json!({
+                "article": article, "name": name, "email": email, "body": body,
+                "parent": parent, "captcha_id": answer, "captcha_answer": answer,
+            });
+            let raw = from_json(json.to_string().as_bytes()).expect("a JSON object");
+            let _ = Submission::parse(&raw);
+            let form = form_urlencoded::Serializer::new(String::new())
+                .append_pair("article", &article)
+                .append_pair("name", &name)
+                .append_pair("email", &email)
+                .append_pair("body", &body)
+                .append_pair("parent", &parent)
+                .finish();
+            let _ = Submission::parse(&from_form(form.as_bytes()));
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! tests call it in-process with `tower::ServiceExt::oneshot`.
 //!
 //! Layers, outermost first: request id (set, echoed in `x-request-id`), tracing span
-//! with that id, request language (for localized errors), timeout, body limit.
+//! with that id, request language (for localized errors), metrics, load shedding at
+//! `http.max_concurrency`, timeout, body limit.
 
 mod admin;
 mod auth;
@@ -43,6 +44,9 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config().http.request_timeout_secs);
     let body_limit = state.config().http.max_body_bytes;
+    // One semaphore for the whole service (Router::layer applies a layer per route).
+    let concurrency =
+        tower::limit::GlobalConcurrencyLimitLayer::new(state.config().http.max_concurrency.max(1));
     Router::new()
         .merge(comments::router())
         .merge(captcha::router())
@@ -63,7 +67,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(language))
-                .layer(HandleErrorLayer::new(timeout_error))
+                .layer(middleware::from_fn(track))
+                .layer(HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .layer(concurrency)
                 .timeout(timeout),
         )
         .with_state(state)
@@ -73,9 +80,40 @@ async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
-/// A request that ran past `http.request_timeout_secs`.
-async fn timeout_error(_: tower::BoxError) -> Response {
+/// A request that ran past `http.request_timeout_secs`, or found `http.max_concurrency`
+/// requests already running: 503 `overloaded` with `Retry-After`, never a queue.
+async fn overloaded(_: tower::BoxError) -> Response {
     ApiError::Overloaded { retry_after: 1 }.into_response()
+}
+
+/// Counts and times each request by route (the pattern, never the concrete path, so
+/// ids and article keys do not become series).
+async fn track(request: Request, next: Next) -> Response {
+    use std::sync::atomic::Ordering;
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = request.method().as_str().to_string();
+    let started = std::time::Instant::now();
+    crate::metrics::IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+    let response = next.run(request).await;
+    crate::metrics::IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    crate::metrics::inc(
+        "raqib_http_requests_total",
+        &[
+            ("route", &route),
+            ("method", &method),
+            ("status", response.status().as_str()),
+        ],
+    );
+    crate::metrics::observe(
+        "raqib_http_request_duration_seconds",
+        &[("route", &route)],
+        started.elapsed().as_secs_f64(),
+    );
+    response
 }
 
 /// Runs the rest of the request with the language its `Accept-Language` prefers.

@@ -64,6 +64,7 @@ use crate::app::AppState;
         super::filter_admin::rule_stats,
         super::health::healthz,
         super::health::readyz,
+        super::health::metrics,
         openapi_json,
     ),
     tags(

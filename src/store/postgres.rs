@@ -12,6 +12,9 @@ use crate::config::Config;
 /// PostgreSQL behind a pool.
 pub struct PgStore {
     pool: PgPool,
+    /// The `LISTEN` task: it holds a pooled connection, so closing the pool waits for it
+    /// to be stopped first.
+    listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl PgStore {
@@ -25,7 +28,10 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            listener: std::sync::Mutex::new(None),
+        })
     }
 }
 
@@ -74,10 +80,13 @@ impl PgStore {
             + Send
             + 'static,
     {
-        let mut tx = self.pool.begin().await?;
-        let result = work(&mut tx).await?;
-        tx.commit().await?;
-        Ok(result)
+        crate::metrics::timed("raqib_db_write_seconds", &[], async move {
+            let mut tx = self.pool.begin().await?;
+            let result = work(&mut tx).await?;
+            tx.commit().await?;
+            Ok(result)
+        })
+        .await
     }
 
     fn reader(&self) -> &PgPool {
@@ -103,6 +112,11 @@ impl Store for PgStore {
     }
 
     async fn close(&self) {
+        let listener = self.listener.lock().ok().and_then(|mut l| l.take());
+        if let Some(task) = listener {
+            task.abort();
+            let _ = task.await;
+        }
         self.pool.close().await;
     }
 
@@ -119,7 +133,7 @@ impl Store for PgStore {
             return None;
         }
         let (tx, rx) = tokio::sync::mpsc::channel(16);
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             loop {
                 match listener.recv().await {
                     Ok(note) => {
@@ -141,6 +155,11 @@ impl Store for PgStore {
                 }
             }
         });
+        if let Ok(mut slot) = self.listener.lock()
+            && let Some(old) = slot.replace(task)
+        {
+            old.abort();
+        }
         Some(rx)
     }
 }

@@ -113,6 +113,35 @@ pub struct PrivacyExport {
     pub history: super::moderation::History,
 }
 
+/// Cut-off times (Unix ms) of the retention job; None keeps that kind forever.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Retention {
+    pub blocked_before: Option<i64>,
+    pub rejected_before: Option<i64>,
+    pub spam_before: Option<i64>,
+    pub ip_before: Option<i64>,
+}
+
+/// What one retention run removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Purged {
+    pub blocked: u64,
+    pub rejected: u64,
+    pub spam: u64,
+    /// Comments whose IP hashes and prefix were removed.
+    pub ip_scrubbed: u64,
+    /// Reader reports (keyed by the reporter's IP hash) removed.
+    pub reports: u64,
+    /// Per-IP reputation rows no comment refers to any more.
+    pub ip_reputation: u64,
+}
+
+impl Purged {
+    pub fn is_empty(&self) -> bool {
+        *self == Purged::default()
+    }
+}
+
 macro_rules! safety_queries {
     ($Conn:ty, $Pool:ty) => {
         use sqlx::Row;
@@ -297,6 +326,63 @@ macro_rules! safety_queries {
             Ok(stats)
         }
 
+        /// Deletes refused comments past their retention and scrubs old IP hashes; one
+        /// transaction, audited when it did anything.
+        pub async fn purge(conn: &mut $Conn, r: &crate::store::safety::Retention, now: i64) -> StoreResult<crate::store::safety::Purged> {
+            let mut purged = crate::store::safety::Purged::default();
+            for (status, before) in [("blocked", r.blocked_before), ("rejected", r.rejected_before), ("spam", r.spam_before)] {
+                let Some(before) = before else { continue };
+                let victims = "select comment_id from comment where status = $1 and coalesce(decided_at, updated_at) < $2";
+                // Replies keep their place; reports of the comment go with it.
+                let sql = format!("update comment set parent_id = null where parent_id in ({victims})");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(status).bind(before).execute(&mut *conn).await?;
+                let sql = format!("delete from report where comment_id in ({victims})");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(status).bind(before).execute(&mut *conn).await?;
+                let done = sqlx::query("delete from comment where status = $1 and coalesce(decided_at, updated_at) < $2")
+                    .bind(status)
+                    .bind(before)
+                    .execute(&mut *conn)
+                    .await?;
+                match status {
+                    "blocked" => purged.blocked = done.rows_affected(),
+                    "rejected" => purged.rejected = done.rows_affected(),
+                    _ => purged.spam = done.rows_affected(),
+                }
+            }
+            if let Some(before) = r.ip_before {
+                purged.ip_scrubbed = sqlx::query(
+                    "update comment set ip_hash = null, ip_net_hash = null, ip_prefix = null \
+                     where created_at < $1 and (ip_hash is not null or ip_net_hash is not null or ip_prefix is not null)",
+                )
+                .bind(before)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                purged.reports = sqlx::query("delete from report where created_at < $1")
+                    .bind(before)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                if purged.ip_scrubbed > 0 {
+                    purged.ip_reputation = sqlx::query(
+                        "delete from reputation where author_key like 'i:%' and not exists \
+                         (select 1 from comment where comment.ip_hash = substr(reputation.author_key, 3))",
+                    )
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                }
+            }
+            if !purged.is_empty() {
+                sqlx::query("insert into audit_log (at, actor, action, target, before, after) values ($1, 'system', 'retention.purge', null, null, $2)")
+                    .bind(now)
+                    .bind(serde_json::to_string(&purged).unwrap_or_default())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(purged)
+        }
+
         pub async fn comments_of(pool: &$Pool, email_hash: &str) -> StoreResult<Vec<crate::domain::Comment>> {
             let sql = format!("select {} from comment where email_hash = $1 order by comment_id", crate::store::rows::COMMENT_COLUMN_LIST);
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(email_hash).fetch_all(pool).await?;
@@ -371,6 +457,8 @@ pub trait Safety: Send + Sync {
     async fn comments_of(&self, email_hash: &str) -> crate::store::StoreResult<Vec<Comment>>;
     async fn count_email_bans(&self, email_hash: &str) -> crate::store::StoreResult<i64>;
     async fn erase(&self, email_hash: String, now: i64) -> crate::store::StoreResult<u64>;
+    /// The retention job's work (see [`Retention`]).
+    async fn purge(&self, retention: Retention, now: i64) -> crate::store::StoreResult<Purged>;
 }
 
 macro_rules! safety_methods {
@@ -458,6 +546,14 @@ macro_rules! safety_methods {
             }
             async fn erase(&self, email_hash: String, now: i64) -> crate::store::StoreResult<u64> {
                 self.write(move |c| Box::pin(async move { $q::erase(c, &email_hash, now).await }))
+                    .await
+            }
+            async fn purge(
+                &self,
+                retention: crate::store::safety::Retention,
+                now: i64,
+            ) -> crate::store::StoreResult<crate::store::safety::Purged> {
+                self.write(move |c| Box::pin(async move { $q::purge(c, &retention, now).await }))
                     .await
             }
         }

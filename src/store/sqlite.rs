@@ -90,7 +90,7 @@ impl SqliteStore {
             + Send
             + 'static,
     {
-        self.writer.exec(work).await
+        crate::metrics::timed("raqib_db_write_seconds", &[], self.writer.exec(work)).await
     }
 
     fn reader(&self) -> &SqlitePool {

@@ -152,3 +152,138 @@ async fn acknowledged_comments_survive_sigkill_on_postgres() {
     let dir = tempfile::tempdir().unwrap();
     acknowledged_comments_survive_sigkill(schema.url(), dir.path()).await;
 }
+
+/// What became of each request sent around a SIGTERM.
+#[derive(Debug, Default)]
+struct Outcomes {
+    acknowledged: Vec<(i64, String)>,
+    /// Answers with the JSON error envelope (e.g. 503 while stopping).
+    clean_errors: usize,
+    /// Connection refused or closed before an answer.
+    refused: usize,
+    /// No answer within the client's timeout: a hang.
+    hung: usize,
+    /// Anything else (an answer without the envelope).
+    other: Vec<String>,
+}
+
+async fn post_around_sigterm(base: &str, run_for: Duration) -> Outcomes {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(8))
+        .build()
+        .unwrap();
+    let outcomes = Arc::new(Mutex::new(Outcomes::default()));
+    let deadline = Instant::now() + run_for;
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/comments");
+        let outcomes = outcomes.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0;
+            while Instant::now() < deadline {
+                n += 1;
+                let body = format!("تعليق {worker}-{n} قبيل الإيقاف");
+                let sent = client
+                    .post(&url)
+                    .json(&json!({"article": "/news/term", "name": "قارئ", "email": "r@example.com", "body": body}))
+                    .send()
+                    .await;
+                let response = match sent {
+                    Ok(response) => response,
+                    Err(err) if err.is_timeout() => {
+                        outcomes.lock().unwrap().hung += 1;
+                        continue;
+                    }
+                    Err(_) => {
+                        outcomes.lock().unwrap().refused += 1;
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let status = response.status().as_u16();
+                let reply = response.json::<serde_json::Value>().await;
+                let mut o = outcomes.lock().unwrap();
+                match reply {
+                    Ok(reply) if status == 202 => match reply["id"].as_i64() {
+                        Some(id) => o.acknowledged.push((id, body)),
+                        None => o.other.push(format!("202 without id: {reply}")),
+                    },
+                    Ok(reply) if reply["error"]["code"].is_string() => o.clean_errors += 1,
+                    Ok(reply) => o.other.push(format!("{status}: {reply}")),
+                    Err(err) if err.is_timeout() => o.hung += 1,
+                    // The connection closed while the body was read.
+                    Err(_) => o.refused += 1,
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    Arc::try_unwrap(outcomes).unwrap().into_inner().unwrap()
+}
+
+async fn sigterm_under_load_loses_nothing_and_exits_cleanly(
+    database_url: String,
+    dir: &std::path::Path,
+) {
+    let mut server = Server::start(dir, &database_url);
+    let base = server.base.clone();
+    let load =
+        tokio::spawn(async move { post_around_sigterm(&base, Duration::from_secs(4)).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pid = server.child.id().to_string();
+    let signalled = Instant::now();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(20),
+            "raqib still running 20 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let stopped_in = signalled.elapsed();
+    assert!(exit.success(), "exit status after SIGTERM: {exit}");
+    let outcomes = load.await.unwrap();
+    assert_eq!(outcomes.hung, 0, "no request hangs: {outcomes:?}");
+    assert!(outcomes.other.is_empty(), "{:?}", outcomes.other);
+    assert!(
+        outcomes.acknowledged.len() > 20,
+        "the load ran: {outcomes:?}"
+    );
+    let store = store::connect(&test_config(database_url)).await.unwrap();
+    for (id, body) in &outcomes.acknowledged {
+        let stored = store.get_comment(*id).await.unwrap();
+        let stored = stored.unwrap_or_else(|| panic!("acknowledged comment {id} was lost"));
+        assert_eq!(&stored.body, body, "comment {id} intact");
+    }
+    eprintln!(
+        "SIGTERM test: stopped in {} ms; {} acknowledged (all stored), {} clean errors, {} refused connections",
+        stopped_in.as_millis(),
+        outcomes.acknowledged.len(),
+        outcomes.clean_errors,
+        outcomes.refused
+    );
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_under_load_on_sqlite_loses_nothing_and_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("term.db").display());
+    sigterm_under_load_loses_nothing_and_exits_cleanly(url, dir.path()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_under_load_on_postgres_loses_nothing_and_exits_cleanly() {
+    let Some(schema) = PgSchema::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    sigterm_under_load_loses_nothing_and_exits_cleanly(schema.url(), dir.path()).await;
+}

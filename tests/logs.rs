@@ -1,0 +1,122 @@
+//! What the logs hold: a test binary of its own, because it installs the process-wide
+//! subscriber and reads everything logged while a reader comments and an admin works.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::http::{Method, StatusCode};
+use raqib::auth::{Role, passwords};
+use raqib::store::accounts::NewUser;
+use serde_json::json;
+
+#[allow(dead_code, unused_macros)]
+#[path = "api/support.rs"]
+#[macro_use]
+mod support;
+
+use support::{TestApp, json_request};
+
+/// A log sink the test can read.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_carry_request_ids_and_never_emails_passwords_tokens_or_ips() {
+    let sink = Sink::default();
+    let config = raqib::config::LogConfig {
+        format: raqib::config::LogFormat::Json,
+        level: "debug".into(),
+    };
+    let writer = sink.clone();
+    tracing::subscriber::set_global_default(raqib::telemetry::subscriber(&config, move || {
+        writer.clone()
+    }))
+    .expect("the only subscriber of this binary");
+
+    let app = TestApp::sqlite().await;
+    let peer = SocketAddr::from(([198, 51, 100, 23], 5555));
+    let mut comment = support::comment("/news/log", "تعليق للاختبار");
+    comment["email"] = "layla.secret@example.com".into();
+    let sent = app
+        .send_from(
+            peer,
+            json_request(Method::POST, "/api/v1/comments", &comment, None),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED);
+    let bad = app
+        .send_from(
+            peer,
+            json_request(
+                Method::POST,
+                "/api/v1/comments",
+                &json!({"article": "/news/log", "email": "layla.secret@example.com"}),
+                None,
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let password = "a long secret test password";
+    app.store()
+        .create_user(NewUser {
+            username: "adel".into(),
+            password_hash: passwords::hash(password).unwrap(),
+            role: Role::Admin,
+            must_change_password: false,
+            now: raqib::store::now_ms(),
+        })
+        .await
+        .unwrap();
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "adel", "password": password}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text);
+    let token = login.json()["token"].as_str().unwrap().to_string();
+    let wrong = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "adel", "password": "not the password at all"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let queue = app
+        .send(
+            axum::http::Request::get("/api/v1/moderation/queue?email=layla.secret@example.com")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(queue.status, StatusCode::OK);
+
+    let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.lines().count() > 5, "debug logs were written: {logs}");
+    assert!(
+        logs.lines()
+            .any(|l| l.contains(r#""name":"request""#) && l.contains(r#""id":""#)),
+        "request lines carry the request id: {logs}"
+    );
+    for secret in [
+        "layla.secret",
+        "198.51.100.23",
+        password,
+        "not the password at all",
+        token.as_str(),
+    ] {
+        assert!(!logs.contains(secret), "{secret:?} appears in the logs");
+    }
+}
