@@ -32,6 +32,8 @@ struct Inner {
     webhook: Option<Webhook>,
     /// One filter compile at a time.
     reloading: tokio::sync::Mutex<()>,
+    safety: crate::safety_cache::SafetyCache,
+    reputation: crate::safety_cache::ReputationCache,
 }
 
 /// Why the service could not start.
@@ -70,7 +72,8 @@ impl AppState {
     ) -> Result<AppState, StartError> {
         let (version, filter) = live_filter(&config, &store).await?;
         let state = AppState::from_parts(config, store, keys, filter, version, captcha_source);
-        state.watch_filter();
+        state.refresh_safety().await?;
+        state.watch_database();
         Ok(state)
     }
 
@@ -98,6 +101,8 @@ impl AppState {
                 captchas,
                 webhook,
                 reloading: tokio::sync::Mutex::new(()),
+                safety: Default::default(),
+                reputation: Default::default(),
             }),
         }
     }
@@ -132,9 +137,49 @@ impl AppState {
         Ok(screen.version())
     }
 
-    /// Looks for new filter versions every [`FILTER_POLL`] and whenever the database
-    /// announces one. Ends when the state is dropped.
-    fn watch_filter(&self) {
+    /// Bans and closed articles as this replica sees them (at most a second old).
+    pub fn safety(&self) -> &crate::safety_cache::SafetyCache {
+        &self.inner.safety
+    }
+
+    /// An author's history (by email hash and by IP hash), at most a second old.
+    pub async fn reputation(
+        &self,
+        email_hash: &str,
+        ip_hash: Option<&str>,
+    ) -> Result<
+        (
+            crate::store::moderation::History,
+            crate::store::moderation::History,
+        ),
+        StoreError,
+    > {
+        self.inner
+            .reputation
+            .get(self.store().as_ref(), email_hash, ip_hash)
+            .await
+    }
+
+    /// A moderator's decision; this replica's memory of author histories is dropped so
+    /// the next comment sees it.
+    pub async fn decide(
+        &self,
+        decision: crate::store::moderation::Decision,
+    ) -> Result<crate::store::moderation::Outcome, StoreError> {
+        let outcome = self.store().decide(decision).await;
+        self.inner.reputation.forget();
+        outcome
+    }
+
+    /// Reloads bans and closed articles (after a change, and every second).
+    pub async fn refresh_safety(&self) -> Result<(), StoreError> {
+        self.inner.safety.refresh(self.store().as_ref()).await
+    }
+
+    /// Every [`FILTER_POLL`]: looks for a new filter version (also whenever the database
+    /// announces one) and reloads bans and closed articles. Ends when the state is
+    /// dropped.
+    fn watch_database(&self) {
         let weak: Weak<Inner> = Arc::downgrade(&self.inner);
         tokio::spawn(async move {
             let mut announcements = match weak.upgrade() {
@@ -152,6 +197,9 @@ impl AppState {
                 let state = AppState { inner };
                 if let Err(err) = state.refresh_filter().await {
                     tracing::warn!(error = %err, "cannot look for a new filter version");
+                }
+                if let Err(err) = state.refresh_safety().await {
+                    tracing::warn!(error = %err, "cannot reload bans and closed articles");
                 }
             }
         });

@@ -33,6 +33,8 @@ pub mod metrics;
 pub mod privacy;
 /// Rate limits: limited actions, client identity behind proxies, memory or Redis.
 pub mod ratelimit;
+/// Bans and closed articles held in memory for the submission path.
+pub mod safety_cache;
 /// `raqib score`: the filter offline over JSON Lines, with a summary table.
 pub mod scoring;
 /// Screening submissions with the live filter and its memory.

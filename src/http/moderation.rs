@@ -356,7 +356,7 @@ async fn decide(
         override_claim: request.r#override,
         now: now_ms(),
     };
-    match state.store().decide(decision).await? {
+    match state.decide(decision).await? {
         Outcome::Done(_) => {
             let item = state
                 .store()
@@ -428,7 +428,7 @@ async fn decide_many(
             override_claim: false,
             now: now_ms(),
         };
-        let result = match state.store().decide(decision).await? {
+        let result = match state.decide(decision).await? {
             Outcome::Done(_) => BulkResult {
                 id,
                 outcome: "ok".into(),

@@ -171,6 +171,8 @@ async fn add_ban(
         .await;
         bans.push(ban);
     }
+    // In force for this replica's next submission; the others reload within a second.
+    state.refresh_safety().await?;
     let mut marked_spam = 0;
     if request.mark_pending_spam
         && let Some((email_hash, ip_hash)) = author
@@ -192,7 +194,7 @@ async fn add_ban(
                 override_claim: true,
                 now,
             };
-            if matches!(state.store().decide(decision).await?, Outcome::Done(_)) {
+            if matches!(state.decide(decision).await?, Outcome::Done(_)) {
                 marked_spam += 1;
             }
         }
@@ -222,6 +224,7 @@ async fn lift_ban(
     if !state.store().lift_ban(id, now_ms()).await? {
         return Err(ApiError::NotFound);
     }
+    state.refresh_safety().await?;
     audit(
         &state,
         &caller.user.username,
@@ -257,6 +260,7 @@ async fn close(
         )
         .await?
     {
+        state.refresh_safety().await?;
         audit(
             &state,
             &caller.user.username,
@@ -279,6 +283,7 @@ async fn reopen(
 ) -> Result<StatusCode> {
     let article = article.trim().to_string();
     if state.store().reopen_article(article.clone()).await? {
+        state.refresh_safety().await?;
         audit(
             &state,
             &caller.user.username,

@@ -172,8 +172,7 @@ macro_rules! comment_methods {
                 &self,
                 comment: crate::domain::NewComment,
             ) -> crate::store::StoreResult<crate::domain::CommentId> {
-                self.write(move |c| Box::pin(async move { $q::insert(c, &comment).await }))
-                    .await
+                self.insert_new_comment(comment).await
             }
             async fn burn_nonce(
                 &self,

@@ -92,6 +92,14 @@ impl PgStore {
     fn reader(&self) -> &PgPool {
         &self.pool
     }
+
+    async fn insert_new_comment(
+        &self,
+        comment: crate::domain::NewComment,
+    ) -> StoreResult<crate::domain::CommentId> {
+        self.write(move |c| Box::pin(async move { comments_sql::insert(c, &comment).await }))
+            .await
+    }
 }
 
 crate::store::comments::comment_methods!(PgStore, comments_sql);

@@ -102,6 +102,36 @@ pub const INSERT_COMMENT: &str = "insert into comment (article, parent_id, autho
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) \
     returning comment_id";
 
+/// The columns of a comment row in the order [`bind_new_comment_row`] binds them (that of
+/// [`bind_new_comment`], then `updated_at`).
+const INSERT_COMMENT_COLUMNS: &str = "insert into comment (article, parent_id, author_name, \
+    author_email, email_hash, ip_hash, ip_net_hash, ip_prefix, user_agent, body, status, class, \
+    score, hits, created_at, body_key, updated_at) values ";
+
+/// A multi-row insert of `rows` comments (17 parameters each), without `returning`,
+/// for SQLite. Anonymous `?` parameters: with numbered ones sqlx looks each index up by
+/// name, which is quadratic in a statement of 1,700 parameters.
+pub fn insert_comments_sql(rows: usize) -> String {
+    const ROW: &str = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    let mut sql = String::with_capacity(INSERT_COMMENT_COLUMNS.len() + rows * (ROW.len() + 1));
+    sql.push_str(INSERT_COMMENT_COLUMNS);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push_str(ROW);
+    }
+    sql
+}
+
+/// Binds one comment's 17 values for [`insert_comments_sql`].
+pub fn bind_new_comment_row<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    c: &'q crate::domain::NewComment,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    bind_new_comment(query, c).bind(c.created_at)
+}
+
 /// Is `$1` an approved comment of article `$2`?
 macro_rules! parent_is_published {
     () => {

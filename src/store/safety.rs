@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::domain::{Comment, CommentId};
 
 /// What a ban matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BanKind {
     /// The keyed hash of a canonical email.
@@ -249,6 +249,11 @@ macro_rules! safety_queries {
             Ok(done.rows_affected() == 1)
         }
 
+        pub async fn closed_articles(pool: &$Pool) -> StoreResult<Vec<String>> {
+            let rows = sqlx::query("select article from article_state").fetch_all(pool).await?;
+            rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        }
+
         pub async fn is_closed(pool: &$Pool, article: &str) -> StoreResult<bool> {
             let row = sqlx::query("select 1 from article_state where article = $1").bind(article).fetch_optional(pool).await?;
             Ok(row.is_some())
@@ -445,6 +450,8 @@ pub trait Safety: Send + Sync {
     ) -> crate::store::StoreResult<bool>;
     async fn reopen_article(&self, article: String) -> crate::store::StoreResult<bool>;
     async fn is_closed(&self, article: &str) -> crate::store::StoreResult<bool>;
+    /// Every article whose comments are closed.
+    async fn closed_articles(&self) -> crate::store::StoreResult<Vec<String>>;
     async fn report(
         &self,
         id: CommentId,
@@ -513,6 +520,9 @@ macro_rules! safety_methods {
             }
             async fn is_closed(&self, article: &str) -> crate::store::StoreResult<bool> {
                 $q::is_closed(self.reader(), article).await
+            }
+            async fn closed_articles(&self) -> crate::store::StoreResult<Vec<String>> {
+                $q::closed_articles(self.reader()).await
             }
             async fn report(
                 &self,
