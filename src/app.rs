@@ -34,6 +34,7 @@ struct Inner {
     reloading: tokio::sync::Mutex<()>,
     safety: crate::safety_cache::SafetyCache,
     reputation: crate::safety_cache::ReputationCache,
+    pages: crate::page_cache::PageCache,
 }
 
 /// Why the service could not start.
@@ -103,6 +104,7 @@ impl AppState {
                 reloading: tokio::sync::Mutex::new(()),
                 safety: Default::default(),
                 reputation: Default::default(),
+                pages: Default::default(),
             }),
         }
     }
@@ -160,15 +162,21 @@ impl AppState {
             .await
     }
 
-    /// A moderator's decision; this replica's memory of author histories is dropped so
-    /// the next comment sees it.
+    /// A moderator's decision; this replica's memory of author histories and of public
+    /// pages is dropped so the next comment and the next reader see it.
     pub async fn decide(
         &self,
         decision: crate::store::moderation::Decision,
     ) -> Result<crate::store::moderation::Outcome, StoreError> {
         let outcome = self.store().decide(decision).await;
         self.inner.reputation.forget();
+        self.inner.pages.invalidate();
         outcome
+    }
+
+    /// Pages of approved comments served in the last second.
+    pub fn pages(&self) -> &crate::page_cache::PageCache {
+        &self.inner.pages
     }
 
     /// Reloads bans and closed articles (after a change, and every second).

@@ -29,6 +29,8 @@ pub mod jobs;
 pub mod keys;
 /// Prometheus metrics kept in process, rendered at `/metrics`.
 pub mod metrics;
+/// Rendered pages of approved comments, kept for a second.
+pub mod page_cache;
 /// Privacy requests: export or erase everything of one email.
 pub mod privacy;
 /// Rate limits: limited actions, client identity behind proxies, memory or Redis.

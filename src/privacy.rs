@@ -29,5 +29,8 @@ pub async fn export(state: &AppState, email: &Email) -> StoreResult<PrivacyExpor
 
 pub async fn erase(state: &AppState, email: &Email) -> StoreResult<u64> {
     let hash = state.keys().email_hash(email.canonical());
-    state.store().erase(hash, now_ms()).await
+    let erased = state.store().erase(hash, now_ms()).await;
+    // Names of published comments are gone: no page may be served from memory.
+    state.pages().invalidate();
+    erased
 }

@@ -248,6 +248,10 @@ async fn accept(
         })?;
     tracing::Span::current().record("comment_id", id);
     tracing::Span::current().record("class", class.as_str());
+    if status == Status::Approved {
+        // Published on arrival (post-moderation): the article's pages changed.
+        state.pages().invalidate();
+    }
     if matches!(class, Class::Hold | Class::Spam)
         && let Some(webhook) = state.webhook()
     {
@@ -371,7 +375,7 @@ async fn list(
     ClientIp(ip): ClientIp,
     Path(article): Path<String>,
     query: QueryPairs,
-) -> Result<Json<CommentPage>> {
+) -> Result<axum::response::Response> {
     let mut errors = FieldErrors::default();
     let article = errors.take("article", ArticleKey::parse(&article));
     let page_size = errors.take("limit", parse_limit(query.get("limit")));
@@ -382,20 +386,38 @@ async fn list(
     let (Some(article), Some(limit), Some(after)) = (article, limit, after) else {
         return Err(ApiError::Internal("unreachable: fields checked".into()));
     };
-    let mut comments = state
-        .store()
-        .list_public(article.as_str(), after, limit + 1)
-        .await?;
+    let key = (article.as_str().to_string(), after, limit);
+    if let Some(page) = state.pages().get(&key) {
+        return Ok(json_bytes(page));
+    }
+    let generation = state.pages().generation();
+    let mut comments = crate::metrics::timed(
+        "raqib_db_read_seconds",
+        &[("query", "public_page")],
+        state
+            .store()
+            .list_public(article.as_str(), after, limit + 1),
+    )
+    .await?;
     let next_cursor = if comments.len() > limit as usize {
         comments.truncate(limit as usize);
         comments.last().map(|c| encode_cursor(c.id))
     } else {
         None
     };
-    Ok(Json(CommentPage {
+    let page = serde_json::to_vec(&CommentPage {
         comments,
         next_cursor,
-    }))
+    })
+    .map_err(|err| ApiError::Internal(format!("cannot encode a page: {err}")))?;
+    let page = axum::body::Bytes::from(page);
+    state.pages().put(key, generation, page.clone());
+    Ok(json_bytes(page))
+}
+
+fn json_bytes(body: axum::body::Bytes) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 fn parse_limit(raw: Option<&str>) -> std::result::Result<u32, FieldCode> {
@@ -537,6 +559,16 @@ async fn report(
         .await?
     {
         Reported::NotFound => Err(ApiError::NotFound),
+        Reported::Counted {
+            sent_back: true, ..
+        } => {
+            // Taken down for review: readers must not be served it from memory.
+            state.pages().invalidate();
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(ReportReceived { reported: true }),
+            ))
+        }
         Reported::Again | Reported::Counted { .. } => Ok((
             StatusCode::ACCEPTED,
             Json(ReportReceived { reported: true }),

@@ -39,7 +39,7 @@ pub struct SqliteStore {
 }
 
 /// How often the checkpointer runs.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
 
 /// Keeps the WAL short from a connection of its own, so the writer never stops a commit
 /// to copy pages back into the database file (SQLite's automatic checkpoint does that on
@@ -74,7 +74,7 @@ impl SqliteStore {
                 Synchronous::Full => SqliteSynchronous::Full,
             })
             // The indexes of a large comment table stay in the writer's cache.
-            .pragma("cache_size", "-65536")
+            .pragma("cache_size", "-16384")
             // Statement journals (a multi-row insert keeps one to undo itself) in memory,
             // not in a temporary file.
             .pragma("temp_store", "memory")

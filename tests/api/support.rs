@@ -253,6 +253,8 @@ impl TestApp {
             .await
             .expect("approve");
         assert!(moved, "comment {id} exists");
+        // Behind the API's back: drop the pages this app keeps in memory.
+        self.state.pages().invalidate();
     }
 }
 
