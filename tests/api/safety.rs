@@ -15,7 +15,80 @@ both!(
     reports_count_once_per_address_and_send_comments_back_in_post_mode,
     stats_count_statuses_and_decisions,
     erasing_an_email_leaves_nothing_of_it,
+    a_ban_or_closing_on_one_replica_applies_on_another_within_seconds,
 );
+
+async fn a_ban_or_closing_on_one_replica_applies_on_another_within_seconds(app: TestApp) {
+    use std::time::{Duration, Instant};
+    // A second replica with its own connections, as another machine would have.
+    let config = app.state.config().clone();
+    let other = raqib::app::AppState::assemble(
+        config.clone(),
+        raqib::store::connect(&config).await.unwrap(),
+        app.state.keys().clone(),
+        std::sync::Arc::new(crate::support::KnownAnswers::default()),
+    )
+    .await
+    .unwrap();
+    let other = raqib::http::router(other);
+    // The error code a submission to the other replica gets ("" when accepted).
+    let submit = |article: &'static str, email: &'static str| {
+        let other = other.clone();
+        async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let mut body = comment(article, "تعليق من نسخة أخرى");
+            body["email"] = email.into();
+            let mut request =
+                crate::support::json_request(Method::POST, "/api/v1/comments", &body, None);
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(reader_ip()));
+            let response = other.oneshot(request).await.unwrap();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            let reply: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            reply["error"]["code"].as_str().unwrap_or("").to_string()
+        }
+    };
+    assert_eq!(submit("/news/r2", "reader@example.com").await, "");
+    assert_eq!(submit("/news/closed", "other@example.com").await, "");
+    let moderator = token_for(&app, "mona", Role::Moderator).await;
+    let closed = authed(
+        &app,
+        Method::POST,
+        "/api/v1/moderation/articles/%2Fnews%2Fclosed/closed",
+        Some(&moderator),
+        None,
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::NO_CONTENT);
+    let ban = authed(
+        &app,
+        Method::POST,
+        "/api/v1/moderation/bans",
+        Some(&moderator),
+        Some(json!({"email": "reader@example.com", "reason": "test"})),
+    )
+    .await;
+    assert_eq!(ban.status, StatusCode::CREATED, "{}", ban.text);
+    let started = Instant::now();
+    loop {
+        let banned = submit("/news/r2", "reader@example.com").await;
+        let closed = submit("/news/closed", "other@example.com").await;
+        if banned == "banned" && closed == "comments_closed" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the other replica still accepts after 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "the other replica applied the ban after {} ms",
+        started.elapsed().as_millis()
+    );
+}
 
 async fn banning_an_author_stops_them_before_the_captcha_and_spams_their_queue(app: TestApp) {
     let mut config = app.state.config().clone();
