@@ -32,6 +32,11 @@ pub struct Config {
     /// `RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`.
     #[serde(deserialize_with = "crate::ratelimit::client::deserialize_cidrs")]
     pub trusted_proxies: Vec<crate::ratelimit::client::Cidr>,
+    /// Origins of the host pages whose browsers may call the reader API (CORS), e.g.
+    /// `https://news.example`; `*` for any. The service's own pages need no entry. From
+    /// the environment as a comma list.
+    #[serde(deserialize_with = "lenient_list")]
+    pub allowed_origins: Vec<String>,
     /// Logins and sessions.
     pub auth: AuthConfig,
     /// A signed POST when a comment is queued held or as spam (optional).
@@ -61,6 +66,7 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             trusted_proxies: Vec::new(),
+            allowed_origins: Vec::new(),
             captcha: crate::captcha::CaptchaConfig::default(),
             auth: AuthConfig::default(),
             webhook: crate::webhook::WebhookConfig::default(),
@@ -373,6 +379,25 @@ fn describe(error: figment::Error) -> String {
 
 /// Accepts a string, or a number or boolean written where a string was meant
 /// (`RAQIB_SECRET_KEY=1234…` arrives from the environment as a number).
+/// A list, or one comma-separated string (as environment variables give it).
+fn lenient_list<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Form {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Form::deserialize(de)? {
+        Form::List(items) => items,
+        Form::Text(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
 fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]

@@ -19,7 +19,10 @@ use crate::ratelimit::client::limit_key;
 use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/captcha", get(issue))
+    Router::new().route(
+        "/api/v1/captcha",
+        get(issue).options(super::comments::preflight),
+    )
 }
 
 /// A challenge: send `id` back with the reader's answer.

@@ -26,10 +26,22 @@ use crate::store::{StoreError, now_ms};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/comments", post(submit))
-        .route("/api/v1/articles/{article}/comments", get(list))
-        .route("/api/v1/form-token", get(form_token))
-        .route("/api/v1/comments/{id}/report", post(report))
+        .route("/api/v1/comments", post(submit).options(preflight))
+        .route(
+            "/api/v1/articles/{article}/comments",
+            get(list).options(preflight),
+        )
+        .route("/api/v1/form-token", get(form_token).options(preflight))
+        .route(
+            "/api/v1/comments/{id}/report",
+            post(report).options(preflight),
+        )
+}
+
+/// A CORS preflight that reached the route: the CORS layer around the reader routes
+/// answers allowed origins before this runs; anyone else gets an empty 204.
+pub(super) async fn preflight() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 /// The body of `POST /api/v1/comments` (JSON; a form uses the same names, with
@@ -65,7 +77,7 @@ pub struct CaptchaField {
 }
 
 /// A comment was accepted (and committed).
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Submitted {
     pub id: CommentId,
     /// `pending` (awaits moderation) or `approved` (published at once, `post` mode).
@@ -115,8 +127,9 @@ async fn submit(
     result
 }
 
-/// The submission path; `seen` learns the filter's class once there is one.
-async fn accept(
+/// The submission path (also the no-JavaScript frame's); `seen` learns the filter's
+/// class once there is one.
+pub(super) async fn accept(
     state: &AppState,
     ip: std::net::IpAddr,
     headers: &HeaderMap,

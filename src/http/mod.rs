@@ -11,9 +11,11 @@ mod captcha;
 mod comments;
 mod extract;
 mod filter_admin;
+mod frame;
 mod health;
 mod moderation;
 mod openapi;
+mod pages;
 mod privacy;
 mod safety;
 
@@ -48,8 +50,13 @@ pub fn router(state: AppState) -> Router {
     let concurrency =
         tower::limit::GlobalConcurrencyLimitLayer::new(state.config().http.max_concurrency.max(1));
     Router::new()
-        .merge(comments::router())
-        .merge(captcha::router())
+        .merge(
+            comments::router()
+                .merge(captcha::router())
+                .layer(pages::cors(&state.config().allowed_origins)),
+        )
+        .merge(pages::router())
+        .merge(frame::router())
         .merge(auth::router())
         .merge(admin::router())
         .merge(filter_admin::router())

@@ -13,6 +13,7 @@ mod crash;
 mod filter_admin;
 mod limits;
 mod ops;
+mod pages;
 mod queue;
 mod read;
 mod safety;

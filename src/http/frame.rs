@@ -1,0 +1,414 @@
+//! The no-JavaScript embed: `/embed/frame?article=…` renders an article's approved
+//! comments and the comment form on the server, for an `<iframe>`. The form posts back
+//! here as a plain HTML form (`name`, `email`, `body`, `captcha_id`, `captcha_answer`)
+//! and goes through exactly the submission path of the API; the answer is a small page
+//! that says what happened (or the form again, with the errors beside their fields and
+//! what the reader typed kept).
+//!
+//! Everything from readers is escaped; the page loads no script at all.
+
+use std::fmt::Write;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use base64::Engine;
+
+use super::extract::ClientIp;
+use crate::app::AppState;
+use crate::captcha::{Issued, Mode};
+use crate::domain::{ArticleKey, PublicComment, RawSubmission};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::store::now_ms;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/embed/frame", get(show).post(post))
+}
+
+#[derive(serde::Deserialize)]
+struct FrameQuery {
+    article: Option<String>,
+    lang: Option<String>,
+}
+
+/// What the reader typed, kept when the form comes back with errors.
+#[derive(Default, serde::Deserialize)]
+struct Typed {
+    article: Option<String>,
+    lang: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    body: Option<String>,
+    website: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
+    form_token: Option<String>,
+}
+
+fn lang_of(raw: Option<&str>) -> Lang {
+    match raw {
+        Some(l) if l.starts_with("en") => Lang::En,
+        _ => Lang::Ar,
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The frame may be shown inside the host pages of `allowed_origins` (and this origin).
+fn csp(state: &AppState) -> String {
+    let ancestors = state
+        .config()
+        .allowed_origins
+        .iter()
+        .map(|o| if o == "*" { "*".to_string() } else { o.clone() })
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+         base-uri 'none'; frame-ancestors 'self' {ancestors}"
+    )
+}
+
+fn html(state: &AppState, status: axum::http::StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::CONTENT_SECURITY_POLICY, csp(state)),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn head(lang: Lang, title: &str) -> String {
+    let (code, dir) = match lang {
+        Lang::Ar => ("ar", "rtl"),
+        Lang::En => ("en", "ltr"),
+    };
+    format!(
+        "<!doctype html><html lang=\"{code}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/frame.css\"></head><body class=\"raqib-frame\">",
+        esc(title)
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<FrameQuery>,
+) -> Result<Response, ApiError> {
+    let lang = lang_of(query.lang.as_deref());
+    let article = ArticleKey::parse(query.article.as_deref().unwrap_or(""))
+        .map_err(|_| ApiError::NotFound)?;
+    let page = render(&state, lang, article.as_str(), &Typed::default(), &[], None).await?;
+    Ok(html(&state, axum::http::StatusCode::OK, page))
+}
+
+async fn post(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(typed): Form<Typed>,
+) -> Result<Response, ApiError> {
+    let lang = lang_of(typed.lang.as_deref());
+    let raw = RawSubmission {
+        article: typed.article.clone(),
+        parent: None,
+        name: typed.name.clone(),
+        email: typed.email.clone(),
+        body: typed.body.clone(),
+        captcha_id: typed.captcha_id.clone(),
+        captcha_answer: typed.captcha_answer.clone(),
+        form_token: typed.form_token.clone(),
+        website: typed.website.clone(),
+        wrong_type: Vec::new(),
+    };
+    let article = typed.article.clone().unwrap_or_default();
+    let mut seen = None;
+    let outcome = lang
+        .scope(super::comments::accept(
+            &state, ip, &headers, raw, &mut seen,
+        ))
+        .await;
+    let (title, message, status) = match outcome {
+        Ok((_, axum::Json(done))) if done.status == "approved" => (
+            lang.pick("تم النشر", "Published"),
+            lang.pick(
+                "شكراً لك، نُشر تعليقك.",
+                "Thank you: your comment is published.",
+            ),
+            axum::http::StatusCode::OK,
+        ),
+        Ok(_) => (
+            lang.pick("بانتظار المراجعة", "Awaiting moderation"),
+            lang.pick(
+                "شكراً لك، تعليقك بانتظار المراجعة وسيظهر بعد موافقة المشرفين.",
+                "Thank you: your comment awaits moderation and will appear once approved.",
+            ),
+            axum::http::StatusCode::OK,
+        ),
+        Err(ApiError::Validation(fields)) => {
+            let errors: Vec<(String, String)> = fields
+                .0
+                .iter()
+                .map(|(field, e)| (field.to_string(), e.message(field, lang)))
+                .collect();
+            let page = render(&state, lang, &article, &typed, &errors, None).await?;
+            return Ok(html(
+                &state,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                page,
+            ));
+        }
+        Err(err @ (ApiError::CaptchaInvalid | ApiError::CaptchaRequired)) => {
+            let message = err.message(lang).to_string();
+            let errors = vec![("captcha".to_string(), message)];
+            let page = render(&state, lang, &article, &typed, &errors, None).await?;
+            return Ok(html(&state, err.status(), page));
+        }
+        Err(ApiError::Internal(cause)) => return Err(ApiError::Internal(cause)),
+        Err(err) => {
+            let retry = match &err {
+                ApiError::RateLimited { retry_after } => Some(*retry_after),
+                _ => None,
+            };
+            let page = render(
+                &state,
+                lang,
+                &article,
+                &typed,
+                &[],
+                Some((err.message(lang), retry)),
+            )
+            .await?;
+            return Ok(html(&state, err.status(), page));
+        }
+    };
+    let back = format!(
+        "/embed/frame?article={}&lang={}",
+        form_urlencoded::byte_serialize(article.as_bytes()).collect::<String>(),
+        match lang {
+            Lang::Ar => "ar",
+            Lang::En => "en",
+        }
+    );
+    let mut page = head(lang, title);
+    let _ = write!(
+        page,
+        "<main><p class=\"raqib-status\" role=\"status\" data-raqib=\"status\">{}</p>\
+         <p><a href=\"{}\">{}</a></p></main></body></html>",
+        esc(message),
+        esc(&back),
+        lang.pick("العودة إلى التعليقات", "Back to the comments")
+    );
+    Ok(html(&state, status, page))
+}
+
+/// The comments and the form.
+async fn render(
+    state: &AppState,
+    lang: Lang,
+    article: &str,
+    typed: &Typed,
+    errors: &[(String, String)],
+    notice: Option<(&str, Option<u64>)>,
+) -> Result<String, ApiError> {
+    let comments = state.store().list_public(article, None, 100).await?;
+    let mut page = head(lang, lang.pick("التعليقات", "Comments"));
+    page.push_str("<main>");
+    if let Some((message, retry)) = notice {
+        let _ = write!(
+            page,
+            "<p class=\"raqib-error\" role=\"alert\">{}",
+            esc(message)
+        );
+        if let Some(seconds) = retry {
+            let _ = write!(
+                page,
+                " {}",
+                esc(&match lang {
+                    Lang::Ar => format!("(حاول مجدداً بعد {seconds} ثانية)"),
+                    Lang::En => format!("(try again in {seconds} s)"),
+                })
+            );
+        }
+        page.push_str("</p>");
+    }
+    render_comments(&mut page, lang, &comments);
+    render_form(state, &mut page, lang, article, typed, errors).await;
+    page.push_str("</main></body></html>");
+    Ok(page)
+}
+
+fn render_comments(page: &mut String, lang: Lang, comments: &[PublicComment]) {
+    let _ = write!(
+        page,
+        "<section class=\"raqib-list\"><h2>{} ({})</h2>",
+        lang.pick("التعليقات", "Comments"),
+        comments.len()
+    );
+    if comments.is_empty() {
+        let _ = write!(
+            page,
+            "<p class=\"raqib-empty\">{}</p>",
+            lang.pick("لا توجد تعليقات بعد.", "No comments yet.")
+        );
+    }
+    let ids: std::collections::HashSet<i64> = comments.iter().map(|c| c.id).collect();
+    let mut ordered: Vec<(&PublicComment, bool)> = Vec::new();
+    for top in comments
+        .iter()
+        .filter(|c| c.parent.is_none_or(|p| !ids.contains(&p)))
+    {
+        ordered.push((top, false));
+        for reply in comments.iter().filter(|c| c.parent == Some(top.id)) {
+            ordered.push((reply, true));
+        }
+    }
+    for (c, reply) in ordered {
+        let _ = write!(
+            page,
+            "<article class=\"raqib-comment{}\" data-raqib=\"comment\" data-id=\"{}\">\
+             <header><bdi class=\"raqib-name\">{}</bdi> <time datetime=\"{}\">{}</time></header>\
+             <p class=\"raqib-body\" dir=\"auto\">{}</p></article>",
+            if reply { " raqib-reply" } else { "" },
+            c.id,
+            esc(&c.name),
+            esc(&c.created_at),
+            esc(c.created_at.get(..10).unwrap_or(&c.created_at)),
+            esc(&c.body)
+        );
+    }
+    page.push_str("</section>");
+}
+
+async fn render_form(
+    state: &AppState,
+    page: &mut String,
+    lang: Lang,
+    article: &str,
+    typed: &Typed,
+    errors: &[(String, String)],
+) {
+    let now = now_ms();
+    let error = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| {
+                format!(
+                    "<span class=\"raqib-field-error\" data-raqib-error=\"{field}\">{}</span>",
+                    esc(m)
+                )
+            })
+            .unwrap_or_default()
+    };
+    let value = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
+    let _ = write!(
+        page,
+        "<form method=\"post\" action=\"/embed/frame\" data-raqib=\"form\" class=\"raqib-form\">\
+         <h2>{title}</h2>\
+         <input type=\"hidden\" name=\"article\" value=\"{article}\">\
+         <input type=\"hidden\" name=\"lang\" value=\"{lang_code}\">\
+         <input type=\"hidden\" name=\"form_token\" value=\"{token}\">\
+         <p class=\"raqib-hp\" aria-hidden=\"true\"><label>Website <input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>\
+         <p><label for=\"raqib-name\">{name_label}</label> <input id=\"raqib-name\" name=\"name\" required maxlength=\"80\" value=\"{name}\"> {name_error}</p>\
+         <p><label for=\"raqib-email\">{email_label}</label> <input id=\"raqib-email\" name=\"email\" type=\"email\" required value=\"{email}\"> \
+         <small>{email_note}</small> {email_error}</p>\
+         <p><label for=\"raqib-body\">{body_label}</label> {body_error}<textarea id=\"raqib-body\" name=\"body\" dir=\"auto\" rows=\"5\" required>{body}</textarea></p>",
+        title = lang.pick("أضف تعليقاً", "Add a comment"),
+        article = esc(article),
+        lang_code = match lang {
+            Lang::Ar => "ar",
+            Lang::En => "en",
+        },
+        token = esc(&state.screen().form_token(article, now)),
+        name_label = lang.pick("الاسم", "Name"),
+        name = value(&typed.name),
+        name_error = error("name"),
+        email_label = lang.pick("البريد الإلكتروني", "Email"),
+        email = value(&typed.email),
+        email_note = lang.pick("لن يُنشر بريدك", "never published"),
+        email_error = error("email"),
+        body_label = lang.pick("التعليق", "Comment"),
+        body_error = error("body"),
+        body = value(&typed.body),
+    );
+    if state.config().captcha.mode != Mode::Off {
+        match state.captchas().issue_image(now).await {
+            Ok(Issued::Image { id, png }) => {
+                let _ = write!(
+                    page,
+                    "<p><label for=\"raqib-captcha\">{label}</label> {error}\
+                     <img src=\"data:image/png;base64,{png}\" alt=\"{alt}\" data-raqib=\"captcha-image\">\
+                     <input type=\"hidden\" name=\"captcha_id\" value=\"{id}\">\
+                     <input id=\"raqib-captcha\" name=\"captcha_answer\" inputmode=\"numeric\" autocomplete=\"off\" required></p>",
+                    label = lang.pick("رمز الأمان", "Security code"),
+                    error = error("captcha"),
+                    png = base64::engine::general_purpose::STANDARD.encode(&png),
+                    alt = lang.pick("رمز الأمان", "Security code"),
+                    id = esc(&id),
+                );
+            }
+            Ok(Issued::Question { id, question }) => {
+                let _ = write!(
+                    page,
+                    "<p><label for=\"raqib-captcha\">{}</label> {}<input type=\"hidden\" name=\"captcha_id\" value=\"{}\">\
+                     <input id=\"raqib-captcha\" name=\"captcha_answer\" required></p>",
+                    esc(&question),
+                    error("captcha"),
+                    esc(&id)
+                );
+            }
+            Err(_) => {
+                let question = state.captchas().issue_question(lang, now);
+                if let Issued::Question { id, question } = question {
+                    let _ = write!(
+                        page,
+                        "<p><label for=\"raqib-captcha\">{}</label> {}<input type=\"hidden\" name=\"captcha_id\" value=\"{}\">\
+                         <input id=\"raqib-captcha\" name=\"captcha_answer\" required></p>",
+                        esc(&question),
+                        error("captcha"),
+                        esc(&id)
+                    );
+                }
+            }
+        }
+    }
+    let _ = write!(
+        page,
+        "<p><button type=\"submit\">{}</button></p></form>",
+        lang.pick("إرسال", "Send")
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reader_text_is_escaped() {
+        assert_eq!(
+            super::esc("<img src=x onerror=\"alert('x')\">&"),
+            "&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;"
+        );
+    }
+}
