@@ -1,0 +1,607 @@
+//! Browser tests: the real pages in a headless Chromium driven through chromedriver
+//! (fantoccini), against raqib started in-process on a fresh SQLite database with the
+//! known-answer security code of DESIGN §7.
+//!
+//! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`; `.ci/run`
+//! installs them). Outside CI a machine without them skips these tests with a loud
+//! message; with `CI=true` they fail. Screenshots of every page land in
+//! `target/browser/` for a person to look at.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client, ClientBuilder, Locator};
+use raqib::app::AppState;
+use raqib::auth::{Role, passwords};
+use raqib::domain::{Class, Status};
+use raqib::store::accounts::NewUser;
+use serde_json::{Value, json};
+
+#[allow(dead_code, unused_macros)]
+#[path = "api/support.rs"]
+#[macro_use]
+mod support;
+
+use support::{KNOWN_ANSWER, KnownAnswers, SECRET};
+
+const PASSWORD: &str = "a long browser test password";
+const WAIT: Duration = Duration::from_secs(20);
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in names {
+        for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// chromedriver on a port of its own, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    chromium: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver() -> Option<Driver> {
+    let (Some(driver), Some(chromium)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser"]),
+    ) else {
+        assert!(
+            !in_ci(),
+            "chromium and chromedriver are required in CI (.ci/run installs them)"
+        );
+        eprintln!(
+            "\n!!! SKIPPED: chromium/chromedriver not installed (apt-get install chromium chromium-driver)\n"
+        );
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "chromedriver did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        chromium,
+    })
+}
+
+async fn browser(driver: &Driver, javascript: bool) -> Client {
+    let mut args = vec![
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--lang=ar",
+    ];
+    if !javascript {
+        args.push("--blink-settings=scriptEnabled=false");
+    }
+    let mut options = json!({"binary": driver.chromium.to_string_lossy(), "args": args});
+    if !javascript {
+        options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("chrome"));
+    capabilities.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session")
+}
+
+/// raqib in-process on 127.0.0.1, with the security code always on.
+struct Raqib {
+    base: String,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn start_raqib() -> Raqib {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = support::test_config(format!(
+        "sqlite://{}",
+        dir.path().join("browser.db").display()
+    ));
+    config.captcha.mode = raqib::captcha::Mode::Always;
+    let store = raqib::store::connect(&config).await.unwrap();
+    let state = AppState::assemble(
+        config,
+        store,
+        raqib::keys::Keys::from_secret(SECRET.as_bytes()),
+        Arc::new(KnownAnswers::default()),
+    )
+    .await
+    .unwrap();
+    for (name, role) in [("mona", Role::Moderator), ("adel", Role::Admin)] {
+        state
+            .store()
+            .create_user(NewUser {
+                username: name.into(),
+                password_hash: passwords::hash(PASSWORD).unwrap(),
+                role,
+                must_change_password: false,
+                now: raqib::store::now_ms(),
+            })
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = raqib::http::router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Raqib {
+        base,
+        state,
+        _dir: dir,
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let path = screenshot_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png).unwrap();
+    eprintln!("screenshot: {}", path.display());
+}
+
+/// Waits until a script returns something truthy, and returns it.
+async fn until(client: &Client, what: &str, script: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let value = client.execute(script, vec![]).await.unwrap_or(Value::Null);
+        let truthy = match &value {
+            Value::Null | Value::Bool(false) => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Number(n) => n.as_f64() != Some(0.0),
+            _ => true,
+        };
+        if truthy {
+            return value;
+        }
+        if started.elapsed() > WAIT {
+            let _ = screenshot(client, "timeout").await;
+            panic!("waited {WAIT:?} for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.ok();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn press(client: &Client, key: char) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(keys).await.unwrap();
+    client.release_actions().await.ok();
+}
+
+async fn log_in(client: &Client, url: &str, user: &str) {
+    // A fresh login: whoever was signed in before is forgotten.
+    client.goto(url).await.unwrap();
+    client.delete_all_cookies().await.unwrap();
+    client.goto(url).await.unwrap();
+    fill(client, "[data-raqib=login] input[name=username]", user).await;
+    fill(client, "[data-raqib=login] input[name=password]", PASSWORD).await;
+    client
+        .find(Locator::Css("[data-raqib=login] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Posts a comment through the widget on the demo page and returns the status text.
+async fn post_through_widget(client: &Client, base: &str, name: &str, body: &str) -> String {
+    client.goto(&format!("{base}/")).await.unwrap();
+    fill(client, "[data-raqib=form] [name=name]", name).await;
+    fill(
+        client,
+        "[data-raqib=form] [name=email]",
+        "reader@example.com",
+    )
+    .await;
+    fill(client, "[data-raqib=form] [name=body]", body).await;
+    // The code loads when the form comes into view or gets focus.
+    let answer = client
+        .find(Locator::Css("[data-raqib=form] [name=captcha_answer]"))
+        .await
+        .unwrap();
+    answer.click().await.unwrap();
+    until(
+        client,
+        "the security code",
+        "const i = document.querySelector('[data-raqib=captcha-image]'); \
+         const id = document.querySelector('[data-raqib=form] [name=captcha_id]'); \
+         return i && i.getAttribute('src') && id && id.value;",
+    )
+    .await;
+    answer.send_keys(KNOWN_ANSWER).await.unwrap();
+    client
+        .find(Locator::Css("[data-raqib=form] [type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "the widget's answer",
+        "const s = document.querySelector('[data-raqib=status]'); return s && s.textContent.trim();",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+async fn newest_comment(state: &AppState, text: &str) -> raqib::domain::Comment {
+    let started = Instant::now();
+    loop {
+        for id in (1..=state.store().count_comments().await.unwrap() + 5).rev() {
+            if let Some(c) = state.store().get_comment(id).await.unwrap()
+                && c.body.contains(text)
+            {
+                return c;
+            }
+        }
+        assert!(started.elapsed() < WAIT, "no stored comment with {text:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_moderators_and_admins_work_through_the_pages() {
+    let Some(driver) = start_driver() else { return };
+    let raqib = start_raqib().await;
+    let base = raqib.base.clone();
+    let client = browser(&driver, true).await;
+
+    // A reader posts an Arabic comment through the widget and is told it awaits review.
+    let status = post_through_widget(
+        &client,
+        &base,
+        "أبو فهد",
+        "تحليل جيد لكن يا حمار انتبه للأرقام",
+    )
+    .await;
+    assert!(status.contains("بانتظار المراجعة"), "{status}");
+    screenshot(&client, "1-widget-after-posting").await;
+    let posted = newest_comment(&raqib.state, "انتبه للأرقام").await;
+    assert_eq!(posted.status, Status::Pending);
+    assert_eq!(posted.class, Class::Hold, "held for the insult");
+    let form_body = client
+        .execute(
+            "return document.querySelector('[data-raqib=form] [name=body]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(form_body, json!(""), "the form keeps nothing it should not");
+
+    // A moderator sees it with the hit highlighted and approves it with the keyboard.
+    log_in(&client, &format!("{base}/moderate"), "mona").await;
+    let item = format!("[data-raqib=item][data-id=\"{}\"]", posted.id);
+    until(
+        &client,
+        "the queue item",
+        &format!("return !!document.querySelector('{item}');"),
+    )
+    .await;
+    let marked = until(
+        &client,
+        "a highlighted hit",
+        &format!(
+            "return Array.from(document.querySelectorAll('{item} mark[data-rule]')).map(m => m.textContent).join('');"
+        ),
+    )
+    .await;
+    assert!(
+        marked.as_str().unwrap_or_default().contains("حمار"),
+        "{marked}"
+    );
+    screenshot(&client, "2-console-queue").await;
+    client
+        .execute(&format!("document.querySelector('{item}').scrollIntoView(); document.activeElement && document.activeElement.blur();"), vec![])
+        .await
+        .unwrap();
+    until(
+        &client,
+        "the item selected",
+        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-selected') === 'true';"),
+    )
+    .await;
+    press(&client, 'a').await;
+    let started = Instant::now();
+    loop {
+        let c = raqib
+            .state
+            .store()
+            .get_comment(posted.id)
+            .await
+            .unwrap()
+            .unwrap();
+        if c.status == Status::Approved {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the comment was not approved by the key 'a'"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&client, "3-console-after-approve").await;
+
+    // A comment with markup in it, approved through the API: shown as text, runs nothing.
+    let hostile =
+        "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\"> نص عادي";
+    let comment = raqib::domain::NewComment {
+        article: "demo/welcome".into(),
+        parent: None,
+        author_name: "<b>متسلل</b>".into(),
+        author_email: "x@example.com".into(),
+        email_hash: "h".repeat(64),
+        ip_hash: None,
+        ip_net_hash: None,
+        ip_prefix: None,
+        user_agent: None,
+        body: hostile.into(),
+        body_key: String::new(),
+        status: Status::Approved,
+        class: Class::Ok,
+        score: 0.0,
+        hits: "[]".into(),
+        created_at: raqib::store::now_ms(),
+        captcha_nonce: None,
+    };
+    raqib.state.store().insert_comment(comment).await.unwrap();
+    raqib.state.pages().invalidate();
+
+    // The reader reloads: the approved comment is there, right to left; the hostile one
+    // is plain text.
+    client.goto(&format!("{base}/")).await.unwrap();
+    let shown_after = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             (function poll() { if (document.querySelectorAll('[data-raqib=comment]').length >= 2) \
+             done(performance.now()); else requestAnimationFrame(poll); })();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    eprintln!(
+        "demo page: comments shown {:.0} ms after navigation started",
+        shown_after.as_f64().unwrap_or(-1.0)
+    );
+    let direction = client
+        .execute(
+            &format!("return getComputedStyle(document.querySelector('[data-raqib=comment][data-id=\"{}\"]')).direction;", posted.id),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(direction, json!("rtl"));
+    let page_text = client
+        .execute(
+            "return document.getElementById('raqib-comments').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let page_text = page_text.as_str().unwrap_or_default();
+    assert!(
+        page_text.contains("انتبه للأرقام"),
+        "the approved comment is shown"
+    );
+    assert!(
+        page_text.contains("<script>window.__pwned=1</script>"),
+        "markup shown as text"
+    );
+    assert!(page_text.contains("<b>متسلل</b>"), "names too");
+    let pwned = client
+        .execute("return window.__pwned === undefined;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pwned, json!(true), "nothing from a comment ran");
+    let injected = client
+        .execute("return document.querySelectorAll('#raqib-comments script, #raqib-comments img[src=x], #raqib-comments b').length;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(injected, json!(0));
+    screenshot(&client, "4-demo-with-comments").await;
+
+    // An admin adds a word; the next comment with it is held and flagged in the console.
+    log_in(&client, &format!("{base}/admin"), "adel").await;
+    fill(&client, "[data-raqib=term-form] [name=term]", "قرقوش").await;
+    client
+        .execute(
+            "const f = document.querySelector('[data-raqib=term-form]'); \
+             f.querySelector('[name=category]').value = 'insult'; \
+             f.querySelector('[name=category]').dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fill(&client, "[data-raqib=term-form] [name=weight]", "3").await;
+    client
+        .find(Locator::Css("[data-raqib=term-form] [type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let state = raqib
+            .state
+            .store()
+            .filter_state(None)
+            .await
+            .unwrap()
+            .unwrap();
+        if state.terms.iter().any(|t| t.term == "قرقوش") {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the admin page did not add the term"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&client, "5-admin-after-adding").await;
+    client
+        .execute("try { localStorage.clear(); } catch (e) {}", vec![])
+        .await
+        .ok();
+
+    let status = post_through_widget(&client, &base, "سالم", "هذا القرقوش لا يعرف شيئاً").await;
+    assert!(status.contains("بانتظار المراجعة"), "{status}");
+    let flagged = newest_comment(&raqib.state, "لا يعرف شيئاً").await;
+    assert_eq!(flagged.class, Class::Hold, "{}", flagged.hits);
+    log_in(&client, &format!("{base}/moderate"), "mona").await;
+    let item = format!("[data-raqib=item][data-id=\"{}\"]", flagged.id);
+    let rule = until(
+        &client,
+        "the new word flagged in the console",
+        &format!("const m = document.querySelector('{item} mark[data-rule]'); return m && m.getAttribute('data-rule');"),
+    )
+    .await;
+    assert_eq!(rule, json!("list:admin:قرقوش"));
+    let class = client
+        .execute(
+            &format!("return document.querySelector('{item}').getAttribute('data-class');"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(class, json!("hold"));
+    screenshot(&client, "6-console-flagged").await;
+    client.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_frame_works_with_javascript_off() {
+    let Some(driver) = start_driver() else { return };
+    let raqib = start_raqib().await;
+    let client = browser(&driver, false).await;
+    // JavaScript is really off: the demo page's widget never draws its form.
+    client.goto(&format!("{}/", raqib.base)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let widget = client
+        .find_all(Locator::Css("#raqib-comments [data-raqib=form]"))
+        .await
+        .unwrap();
+    assert!(widget.is_empty(), "page scripts ran");
+    client
+        .goto(&format!(
+            "{}/embed/frame?article=demo%2Fwelcome",
+            raqib.base
+        ))
+        .await
+        .unwrap();
+    fill(&client, "form[data-raqib=form] [name=name]", "ريم").await;
+    fill(
+        &client,
+        "form[data-raqib=form] [name=email]",
+        "reem@example.com",
+    )
+    .await;
+    fill(
+        &client,
+        "form[data-raqib=form] [name=body]",
+        "تعليق من صفحة بلا جافاسكربت",
+    )
+    .await;
+    fill(
+        &client,
+        "form[data-raqib=form] [name=captcha_answer]",
+        KNOWN_ANSWER,
+    )
+    .await;
+    screenshot(&client, "7-frame-form").await;
+    client
+        .find(Locator::Css("form[data-raqib=form] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-raqib=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("بانتظار المراجعة"), "{status}");
+    screenshot(&client, "8-frame-result").await;
+    let stored = newest_comment(&raqib.state, "بلا جافاسكربت").await;
+    assert_eq!(stored.status, Status::Pending);
+    client.close().await.ok();
+}
