@@ -227,6 +227,17 @@ async fn fill(client: &Client, css: &str, text: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"));
+    // Pages show some forms only once they know who is there (the login form after a
+    // 401): wait until it can be typed into.
+    let started = Instant::now();
+    while !field.is_displayed().await.unwrap_or(false) || !field.is_enabled().await.unwrap_or(false)
+    {
+        if started.elapsed() > WAIT {
+            screenshot(client, "timeout").await;
+            panic!("{css} never became usable");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     field.clear().await.ok();
     field.send_keys(text).await.unwrap();
 }
@@ -320,6 +331,38 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     let raqib = start_raqib().await;
     let base = raqib.base.clone();
     let client = browser(&driver, true).await;
+
+    // A reader who forgets the name sees the API's message beside the field, in Arabic.
+    client.goto(&format!("{base}/")).await.unwrap();
+    fill(
+        &client,
+        "[data-raqib=form] [name=email]",
+        "reader@example.com",
+    )
+    .await;
+    fill(&client, "[data-raqib=form] [name=body]", "تعليق بلا اسم").await;
+    client
+        .execute(
+            "document.querySelector('[data-raqib=form] [name=name]').removeAttribute('required');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-raqib=form] [type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let message = until(
+        &client,
+        "the name's error",
+        "const e = document.querySelector('[data-raqib-error=name]'); return e && !e.hidden && e.textContent;",
+    )
+    .await;
+    assert_eq!(message, json!("اسم المشترك، حقل إجباري"));
+    screenshot(&client, "0-widget-field-error").await;
 
     // A reader posts an Arabic comment through the widget and is told it awaits review.
     let status = post_through_widget(
