@@ -648,3 +648,267 @@ async fn the_frame_works_with_javascript_off() {
     assert_eq!(stored.status, Status::Pending);
     client.close().await.ok();
 }
+
+async fn click(client: &Client, css: &str) {
+    let element = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    let started = Instant::now();
+    while !element.is_displayed().await.unwrap_or(false)
+        || !element.is_enabled().await.unwrap_or(false)
+    {
+        assert!(started.elapsed() < WAIT, "{css} never became clickable");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Stores a comment and has a moderator decide it, as the back-test's ground truth.
+async fn decided(state: &AppState, body: &str, to: Status) -> i64 {
+    let verdict = state.screen().filter().check(
+        &raqib::filter::Input {
+            body,
+            ..Default::default()
+        },
+        &Default::default(),
+    );
+    let id = state
+        .store()
+        .insert_comment(raqib::domain::NewComment {
+            article: "demo/welcome".into(),
+            parent: None,
+            author_name: "قارئ".into(),
+            author_email: "r@example.com".into(),
+            email_hash: "e".repeat(64),
+            ip_hash: None,
+            ip_net_hash: None,
+            ip_prefix: None,
+            user_agent: None,
+            body: body.into(),
+            body_key: String::new(),
+            status: Status::Pending,
+            class: verdict.class,
+            score: f64::from(verdict.score),
+            hits: serde_json::to_string(&verdict.hits).unwrap(),
+            created_at: raqib::store::now_ms(),
+            captcha_nonce: None,
+        })
+        .await
+        .unwrap();
+    let outcome = state
+        .decide(raqib::store::moderation::Decision {
+            id,
+            to,
+            from: &[Status::Pending],
+            expected: None,
+            actor: "mona".into(),
+            action: match to {
+                Status::Spam => "comment.spam",
+                Status::Rejected => "comment.reject",
+                _ => "comment.approve",
+            },
+            reason: None,
+            note: None,
+            override_claim: true,
+            now: raqib::store::now_ms(),
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        outcome,
+        raqib::store::moderation::Outcome::Done(_)
+    ));
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statistics() {
+    let Some(driver) = start_driver() else { return };
+    let raqib = start_raqib().await;
+    let base = raqib.base.clone();
+    decided(&raqib.state, "أكلت قرقوش في طفولتي", Status::Approved).await;
+    decided(&raqib.state, "اشتروا قرقوش من عندنا", Status::Spam).await;
+    decided(&raqib.state, "اسكت يا حمار", Status::Rejected).await;
+    let seed = raqib.state.screen().version();
+    let client = browser(&driver, true).await;
+    log_in(&client, &format!("{base}/admin"), "adel").await;
+
+    // Stage a word instead of saving it, and back-test it.
+    fill(&client, "[data-raqib=term-form] [name=term]", "قرقوش").await;
+    client
+        .execute(
+            "const f = document.querySelector('[data-raqib=term-form]'); \
+             f.querySelector('[name=category]').value = 'spam_phrase'; \
+             f.querySelector('[name=category]').dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fill(&client, "[data-raqib=term-form] [name=weight]", "7").await;
+    click(&client, "[data-raqib=term-form] [data-action=stage]").await;
+    click(&client, "[data-tab=proposal]").await;
+    click(&client, "[data-raqib=backtest-form] button[type=submit]").await;
+    let flagged = until(
+        &client,
+        "the back-test report",
+        "const b = document.querySelector('[data-raqib=newly-flagged-approved]'); return b && b.getAttribute('data-count');",
+    )
+    .await;
+    assert_eq!(flagged, json!("1"), "the childhood memory would be flagged");
+    screenshot(&client, "9-admin-backtest").await;
+    assert_eq!(
+        raqib.state.store().current_filter_version().await.unwrap(),
+        Some(seed),
+        "nothing saved yet"
+    );
+
+    // Apply it anyway, then roll back to the seed version.
+    click(&client, "[data-raqib=proposal-apply]").await;
+    click(&client, "[data-raqib=confirm-yes]").await;
+    let started = Instant::now();
+    loop {
+        let live = raqib
+            .state
+            .store()
+            .filter_state(None)
+            .await
+            .unwrap()
+            .unwrap();
+        if live.terms.iter().any(|t| t.term == "قرقوش") {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "the staged word was not applied");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(&client, "[data-tab=versions]").await;
+    click(
+        &client,
+        &format!("[data-action=restore][data-version=\"{seed}\"]"),
+    )
+    .await;
+    click(&client, "[data-raqib=confirm-yes]").await;
+    let started = Instant::now();
+    loop {
+        let live = raqib
+            .state
+            .store()
+            .filter_state(None)
+            .await
+            .unwrap()
+            .unwrap();
+        if live.version > seed + 1 && !live.terms.iter().any(|t| t.term == "قرقوش") {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "the restore did not happen");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&client, "10-admin-versions").await;
+
+    // Statistics list what fired on stored comments.
+    click(&client, "[data-tab=stats]").await;
+    let rules = until(
+        &client,
+        "the statistics",
+        "return Array.from(document.querySelectorAll('[data-raqib=stat]')).map(r => r.getAttribute('data-rule')).join(' ');",
+    )
+    .await;
+    assert!(
+        rules.as_str().unwrap_or_default().contains(":حمار"),
+        "{rules}"
+    );
+    screenshot(&client, "11-admin-stats").await;
+    client.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
+    let Some(driver) = start_driver() else { return };
+    let raqib = start_raqib().await;
+    let base = raqib.base.clone();
+    let id = raqib
+        .state
+        .store()
+        .insert_comment(raqib::domain::NewComment {
+            article: "demo/welcome".into(),
+            parent: None,
+            author_name: "قارئ".into(),
+            author_email: "r@example.com".into(),
+            email_hash: "e".repeat(64),
+            ip_hash: None,
+            ip_net_hash: None,
+            ip_prefix: None,
+            user_agent: None,
+            body: "تعليق ينتظر".into(),
+            body_key: String::new(),
+            status: Status::Pending,
+            class: Class::Ok,
+            score: 0.0,
+            hits: "[]".into(),
+            created_at: raqib::store::now_ms(),
+            captcha_nonce: None,
+        })
+        .await
+        .unwrap();
+    let client = browser(&driver, true).await;
+    log_in(&client, &format!("{base}/moderate"), "mona").await;
+    let item = format!("[data-raqib=item][data-id=\"{id}\"]");
+    until(
+        &client,
+        "the item selected",
+        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-selected') === 'true';"),
+    )
+    .await;
+    // A colleague rejects it meanwhile.
+    raqib
+        .state
+        .decide(raqib::store::moderation::Decision {
+            id,
+            to: Status::Rejected,
+            from: &[Status::Pending],
+            expected: None,
+            actor: "sami".into(),
+            action: "comment.reject",
+            reason: None,
+            note: None,
+            override_claim: true,
+            now: raqib::store::now_ms(),
+        })
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.activeElement && document.activeElement.blur();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    press(&client, 'a').await;
+    let status = until(
+        &client,
+        "the item updated to the colleague's decision",
+        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('data-status') === 'rejected' && i.getAttribute('data-status');"),
+    )
+    .await;
+    assert_eq!(status, json!("rejected"));
+    let toast = until(
+        &client,
+        "a message about it",
+        "const t = document.querySelector('[data-raqib=toast]'); return t && t.textContent.trim();",
+    )
+    .await;
+    eprintln!("console says: {toast}");
+    screenshot(&client, "12-console-conflict").await;
+    let stored = raqib.state.store().get_comment(id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.status,
+        Status::Rejected,
+        "the colleague's decision stands"
+    );
+    client.close().await.ok();
+}
