@@ -1415,7 +1415,13 @@
       return state.checked.has(id);
     });
     if (!ids.length) return;
-    const body = { ids: ids.slice(0, 500), action: action };
+    const body = { ids: ids.slice(0, 500), action: action, expected: {} };
+    // What each comment was when seen here: one a colleague moved since comes back as
+    // a conflict instead of being overruled.
+    body.ids.forEach(function (id) {
+      const seen = state.items.get(id);
+      if (seen && seen.status) body.expected[id] = seen.status;
+    });
     const reason = hook('bulk-reason').value;
     if (reason) body.reason = reason;
     else if (action === 'spam') body.reason = 'spam';

@@ -384,6 +384,11 @@ pub struct BulkRequest {
     pub ids: Vec<i64>,
     pub action: Action,
     pub reason: Option<String>,
+    /// The status each comment had when the moderator saw it (`{"12": "pending"}`): a
+    /// comment a colleague has moved since is reported as a conflict, not overruled.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub expected: std::collections::HashMap<i64, Status>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -420,7 +425,7 @@ async fn decide_many(
             id,
             to,
             from,
-            expected: None,
+            expected: request.expected.get(&id).copied(),
             actor: caller.user.username.clone(),
             action,
             reason: request.reason.clone(),

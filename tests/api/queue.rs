@@ -340,6 +340,30 @@ async fn bulk_decisions_report_each_id(app: TestApp) {
             (424242, "not_found".into())
         ]
     );
+    // A colleague approved `three` after this moderator saw it pending: a bulk reject
+    // that says what it saw does not overrule the approval.
+    let three = app.submit_ok("/news/b", "ثالث").await;
+    decide(&app, &moderator, three, json!({"action": "approve"})).await;
+    let response = authed(
+        &app,
+        Method::POST,
+        "/api/v1/moderation/decisions",
+        Some(&moderator),
+        Some(
+            json!({"ids": [three], "action": "reject", "expected": {three.to_string(): "pending"}}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        response.json()["results"][0]["outcome"],
+        "conflict",
+        "{}",
+        response.text
+    );
+    assert_eq!(
+        response.json()["results"][0]["current"]["status"],
+        "approved"
+    );
 }
 
 async fn approved_history_lowers_the_score_of_later_comments(app: TestApp) {
