@@ -3,6 +3,44 @@
 //! We keep small, explicit tables instead of pulling in a full Unicode database:
 //! the sets below change rarely and are easy to audit.
 
+/// `char::is_alphabetic`, with ASCII and the Arabic block (U+0600–U+06FF) answered from
+/// a table: for other characters the standard library searches its Unicode tables, and
+/// the filter asks for nearly every character of an Arabic comment.
+pub fn is_alphabetic(c: char) -> bool {
+    match c as u32 {
+        0..0x80 => c.is_ascii_alphabetic(),
+        u @ 0x0600..0x0700 => arabic_block()[(u - 0x0600) as usize] & ALPHABETIC != 0,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_alphanumeric`, answered the same way.
+pub fn is_alphanumeric(c: char) -> bool {
+    match c as u32 {
+        0..0x80 => c.is_ascii_alphanumeric(),
+        u @ 0x0600..0x0700 => arabic_block()[(u - 0x0600) as usize] != 0,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+const ALPHABETIC: u8 = 1;
+const NUMERIC: u8 = 2;
+
+/// The Arabic block's classes, read once from the standard library so they agree.
+fn arabic_block() -> &'static [u8; 256] {
+    static TABLE: std::sync::OnceLock<[u8; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u8; 256];
+        for (i, slot) in table.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(0x0600 + i as u32) {
+                *slot =
+                    u8::from(c.is_alphabetic()) * ALPHABETIC + u8::from(c.is_numeric()) * NUMERIC;
+            }
+        }
+        table
+    })
+}
+
 /// Unicode general category `Cf` (format characters): ZWJ, ZWNJ, ZWSP, bidi marks,
 /// embeddings and isolates, ALM, BOM, soft hyphen, tags … (Unicode 15.1).
 pub fn is_format(c: char) -> bool {
@@ -52,6 +90,15 @@ pub fn is_invisible(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_fast_letter_classes_agree_with_the_standard_library() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -49,6 +49,9 @@ pub struct Entry {
     pub spec: TermSpec,
     /// The normalized form it matches.
     pub key: String,
+    /// Its hits' rule id and explanation, made once here rather than on every match.
+    pub rule: String,
+    pub explanation: String,
     letters: usize,
     arabic: bool,
     first: char,
@@ -89,7 +92,10 @@ pub fn validate_term(term: &str) -> Result<String, String> {
         return Err("empty entry".into());
     }
     let key = text_key(term).as_str().to_string();
-    let letters = key.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = key
+        .chars()
+        .filter(|c| crate::unicode::is_alphabetic(*c))
+        .count();
     if letters < 2 {
         return Err(format!(
             "normalizes to {key:?}: fewer than two letters would match far too much"
@@ -124,7 +130,12 @@ impl Lexicon {
                 }
             }
             entries.push(Entry {
-                letters: key.chars().filter(|c| c.is_alphabetic()).count(),
+                rule: format!("list:{}:{}", spec.list, spec.term),
+                explanation: super::explain(&spec),
+                letters: key
+                    .chars()
+                    .filter(|c| crate::unicode::is_alphabetic(*c))
+                    .count(),
                 arabic,
                 first: key.chars().next().unwrap_or(' '),
                 last: key.chars().next_back().unwrap_or(' '),
@@ -262,7 +273,8 @@ fn definite_variants(key: &str) -> Vec<String> {
 
 /// Letters of the Arabic blocks.
 pub fn is_arabic_letter(c: char) -> bool {
-    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF) && c.is_alphabetic()
+    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF)
+        && crate::unicode::is_alphabetic(c)
 }
 
 #[cfg(test)]

@@ -164,13 +164,13 @@ impl Filter {
                 disguised.get_or_insert(m.span);
             }
             hits.push(Hit {
-                rule: format!("list:{}:{}", spec.list, spec.term),
+                rule: entry.rule.clone(),
                 category: spec.category,
                 weight,
                 action: spec.action,
                 field,
                 span: Some(m.span),
-                explanation: explain(spec),
+                explanation: entry.explanation.clone(),
                 shadow: spec.shadow,
             });
         }
@@ -231,7 +231,8 @@ fn rule_hit(rule: &RuleSpec, field: Field, span: Option<(usize, usize)>) -> Hit 
     }
 }
 
-fn explain(spec: &TermSpec) -> String {
+/// A moderator's explanation of a list entry's hit.
+pub(crate) fn explain(spec: &TermSpec) -> String {
     let what = match spec.category {
         Category::Profanity => "profanity",
         Category::Insult => "insult",

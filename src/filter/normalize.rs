@@ -310,7 +310,7 @@ fn classify_folded(c: char) -> Class {
         return Class::Word(d);
     }
     let c = fold_letter(c);
-    if c.is_alphanumeric() {
+    if crate::unicode::is_alphanumeric(c) {
         let lower = c.to_lowercase().next().unwrap_or(c);
         Class::Word(lookalike(lower))
     } else {
@@ -393,7 +393,7 @@ fn joined_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
     let single = |(s, e): (usize, usize)| {
         let w = &text.as_str()[s..e];
         let mut chars = w.chars();
-        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+        matches!((chars.next(), chars.next()), (Some(c), None) if crate::unicode::is_alphabetic(c))
     };
     let mut out: Option<Key> = None;
     let mut i = 0;

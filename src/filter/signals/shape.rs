@@ -212,7 +212,7 @@ pub fn hidden_inside_words(raw: &str) -> Option<((usize, usize), usize)> {
             }
             continue;
         }
-        let letter = c.is_alphabetic();
+        let letter = crate::unicode::is_alphabetic(c);
         if letter && after_letter && !pending.is_empty() {
             count += pending.len();
             let (at, hidden) = pending[0];
