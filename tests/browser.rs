@@ -8,6 +8,7 @@
 //! `target/browser/` for a person to look at.
 
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -57,6 +58,10 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // chromedriver and the browsers it started share a process group of their own:
+        // stop them all, even when a test failed before closing its session.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -82,6 +87,7 @@ fn start_driver() -> Option<Driver> {
         .expect("a free port");
     let child = Command::new(driver)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -310,6 +316,29 @@ async fn post_through_widget(client: &Client, base: &str, name: &str, body: &str
     .to_string()
 }
 
+/// A comment to store directly (what the pages under test are about to show).
+fn stored_comment(name: &str, body: &str, status: Status) -> raqib::domain::NewComment {
+    raqib::domain::NewComment {
+        article: "demo/welcome".into(),
+        parent: None,
+        author_name: name.into(),
+        author_email: "r@example.com".into(),
+        email_hash: "e".repeat(64),
+        ip_hash: None,
+        ip_net_hash: None,
+        ip_prefix: None,
+        user_agent: None,
+        body: body.into(),
+        body_key: String::new(),
+        status,
+        class: Class::Ok,
+        score: 0.0,
+        hits: "[]".into(),
+        created_at: raqib::store::now_ms(),
+        captcha_nonce: None,
+    }
+}
+
 async fn newest_comment(state: &AppState, text: &str) -> raqib::domain::Comment {
     let started = Instant::now();
     loop {
@@ -442,25 +471,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     // A comment with markup in it, approved through the API: shown as text, runs nothing.
     let hostile =
         "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\"> نص عادي";
-    let comment = raqib::domain::NewComment {
-        article: "demo/welcome".into(),
-        parent: None,
-        author_name: "<b>متسلل</b>".into(),
-        author_email: "x@example.com".into(),
-        email_hash: "h".repeat(64),
-        ip_hash: None,
-        ip_net_hash: None,
-        ip_prefix: None,
-        user_agent: None,
-        body: hostile.into(),
-        body_key: String::new(),
-        status: Status::Approved,
-        class: Class::Ok,
-        score: 0.0,
-        hits: "[]".into(),
-        created_at: raqib::store::now_ms(),
-        captcha_nonce: None,
-    };
+    let comment = stored_comment("<b>متسلل</b>", hostile, Status::Approved);
     raqib.state.store().insert_comment(comment).await.unwrap();
     raqib.state.pages().invalidate();
 
@@ -681,23 +692,10 @@ async fn decided(state: &AppState, body: &str, to: Status) -> i64 {
     let id = state
         .store()
         .insert_comment(raqib::domain::NewComment {
-            article: "demo/welcome".into(),
-            parent: None,
-            author_name: "قارئ".into(),
-            author_email: "r@example.com".into(),
-            email_hash: "e".repeat(64),
-            ip_hash: None,
-            ip_net_hash: None,
-            ip_prefix: None,
-            user_agent: None,
-            body: body.into(),
-            body_key: String::new(),
-            status: Status::Pending,
             class: verdict.class,
             score: f64::from(verdict.score),
             hits: serde_json::to_string(&verdict.hits).unwrap(),
-            created_at: raqib::store::now_ms(),
-            captcha_nonce: None,
+            ..stored_comment("قارئ", body, Status::Pending)
         })
         .await
         .unwrap();
@@ -834,25 +832,7 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
     let id = raqib
         .state
         .store()
-        .insert_comment(raqib::domain::NewComment {
-            article: "demo/welcome".into(),
-            parent: None,
-            author_name: "قارئ".into(),
-            author_email: "r@example.com".into(),
-            email_hash: "e".repeat(64),
-            ip_hash: None,
-            ip_net_hash: None,
-            ip_prefix: None,
-            user_agent: None,
-            body: "تعليق ينتظر".into(),
-            body_key: String::new(),
-            status: Status::Pending,
-            class: Class::Ok,
-            score: 0.0,
-            hits: "[]".into(),
-            created_at: raqib::store::now_ms(),
-            captcha_nonce: None,
-        })
+        .insert_comment(stored_comment("قارئ", "تعليق ينتظر", Status::Pending))
         .await
         .unwrap();
     let client = browser(&driver, true).await;
