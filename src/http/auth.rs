@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/password", post(change_password))
+        .route("/api/v1/auth/me", axum::routing::get(me))
 }
 
 /// The caller, authenticated.
@@ -289,6 +290,28 @@ pub struct PasswordChange {
 }
 
 /// Change one's own password. Every other session ends; a new one is returned.
+/// Who is signed in: what a page needs to show the right view (the name, whether admin
+/// parts apply, whether a new password must be chosen first).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub user: crate::store::accounts::UserView,
+    /// `session` (a login) or `api` (an API token).
+    pub credential: CredentialKind,
+    /// When the session or token stops working, RFC 3339 (null: never).
+    pub expires_at: Option<String>,
+}
+
+/// The signed-in user (also when a password change is still required).
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorEnvelope)))]
+async fn me(caller: Caller) -> Result<axum::Json<Me>> {
+    Ok(axum::Json(Me {
+        user: crate::store::accounts::UserView::from(&caller.user),
+        credential: caller.credential.kind,
+        expires_at: caller.credential.expires_at.map(crate::store::rfc3339),
+    }))
+}
+
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
     responses(
         (status = 200, body = LoginResponse),

@@ -117,6 +117,8 @@ pub struct QueueEntry {
     pub claimed_by: Option<String>,
     pub claim_expires_at: Option<String>,
     pub decided_by: Option<String>,
+    /// When it was last decided, RFC 3339 (null: never).
+    pub decided_at: Option<String>,
     pub reason: Option<String>,
     pub note: Option<String>,
     /// The same canonical email's decided comments.
@@ -145,6 +147,7 @@ fn entry(item: QueueItem, now: i64) -> QueueEntry {
         claimed_by: item.claim_holder.filter(|_| live),
         claim_expires_at: item.claim_expires_at.filter(|_| live).map(rfc3339),
         decided_by: item.decided_by,
+        decided_at: item.decided_at.map(rfc3339),
         reason: item.reason_code,
         note: item.moderator_note,
         history_email: item.by_email,

@@ -18,6 +18,7 @@ use crate::app::AppState;
         super::auth::login,
         super::auth::logout,
         super::auth::change_password,
+        super::auth::me,
         super::admin::list_users,
         super::admin::create_user,
         super::admin::change_user,

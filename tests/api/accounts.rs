@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::support::{TestApp, TestResponse, json_request};
 
 both!(
+    who_am_i_answers_for_sessions_and_says_when_a_password_must_change,
     anonymous_moderators_and_admins_reach_what_they_may,
     a_disabled_users_token_stops_working_at_once,
     logins_set_a_strict_cookie_and_failures_are_refused_and_audited,
@@ -425,4 +426,40 @@ async fn api_tokens_work_until_revoked(app: TestApp) {
         "a generated password is returned once"
     );
     assert_eq!(generated["user"]["must_change_password"], true);
+}
+
+async fn who_am_i_answers_for_sessions_and_says_when_a_password_must_change(app: TestApp) {
+    let admin = token_for(&app, "adel", Role::Admin).await;
+    let me = authed(&app, Method::GET, "/api/v1/auth/me", Some(&admin), None).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.json()["user"]["username"], "adel");
+    assert_eq!(me.json()["user"]["role"], "admin");
+    assert_eq!(me.json()["user"]["must_change_password"], false);
+    assert_eq!(me.json()["credential"], "session");
+    let anonymous = authed(&app, Method::GET, "/api/v1/auth/me", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    // A user who must choose a new password is told so (the queue itself stays closed).
+    app.store()
+        .create_user(NewUser {
+            username: "nour".into(),
+            password_hash: passwords::hash("a long test password").unwrap(),
+            role: Role::Moderator,
+            must_change_password: true,
+            now: raqib::store::now_ms(),
+        })
+        .await
+        .unwrap();
+    let login = login(&app, "nour", "a long test password").await;
+    let token = login.json()["token"].as_str().unwrap().to_string();
+    let me = authed(&app, Method::GET, "/api/v1/auth/me", Some(&token), None).await;
+    assert_eq!(me.json()["user"]["must_change_password"], true);
+    let queue = authed(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/queue",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(queue.status, StatusCode::FORBIDDEN);
 }

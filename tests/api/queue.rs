@@ -170,6 +170,11 @@ async fn decisions_publish_take_down_and_restore(app: TestApp) {
     let approved = decide(&app, &moderator, id, json!({"action": "approve"})).await;
     assert_eq!(approved.json()["status"], "approved");
     assert_eq!(approved.json()["decided_by"], "mona");
+    assert!(
+        approved.json()["decided_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
     assert_eq!(public(&app).await, 1, "published");
     let takedown = decide(
         &app,
