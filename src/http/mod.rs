@@ -102,7 +102,12 @@ async fn track(request: Request, next: Next) -> Response {
         .get::<axum::extract::MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
-    let method = request.method().as_str().to_string();
+    // Known methods only: a client inventing methods must not invent series.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD") => m,
+        _ => "other",
+    }
+    .to_string();
     let started = std::time::Instant::now();
     crate::metrics::IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
