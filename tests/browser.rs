@@ -844,6 +844,20 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
         &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-selected') === 'true';"),
     )
     .await;
+    // Claiming a batch from the console leases it to this moderator.
+    click(&client, "[data-raqib=claim]").await;
+    let started = Instant::now();
+    loop {
+        let items = raqib.state.store().queue_items(&[id]).await.unwrap();
+        if items.first().and_then(|i| i.claim_holder.as_deref()) == Some("mona") {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the console's claim did not reach the database"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     // A colleague rejects it meanwhile.
     raqib
         .state
