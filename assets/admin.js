@@ -1429,6 +1429,10 @@
       showLogin();
       return;
     }
+    if (err.status === 403 && err.code === 'password_change_required') {
+      showPassword(true);
+      return;
+    }
     if (err.status === 403) {
       if (err.method === 'GET') { showForbidden(); return; }
       toast(t('error.forbiddenWrite'), 'error');
@@ -1673,6 +1677,7 @@
       return true;
     }, function (err) {
       if (err.status === 401) { showLogin(); return false; }
+      if (err.status === 403 && err.code === 'password_change_required') { showPassword(true); return false; }
       if (err.status === 403) { showForbidden(); return false; }
       handleError(err);
       if (!state.signedIn) showLogin();

@@ -963,9 +963,8 @@
       afterListChange();
     }, function (err) {
       if (seq !== state.seq) return;
-      if (err.status === 403 && err.code === 'forbidden') {
-        // Reads are never refused by the CSRF check, so a 403 here means the account
-        // must change its password first (src/http/auth.rs, Moderator).
+      if (err.status === 403 && err.code === 'password_change_required') {
+        // The account must choose a new password first (src/http/auth.rs, Moderator).
         showPassword(true);
         return;
       }

@@ -47,6 +47,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// Signed in, but a new password must be chosen before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("not found")]
     NotFound,
     #[error("conflict")]
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::ContentBlocked => "content_blocked",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
+            ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::NotFound => "not_found",
             ApiError::Conflict { .. } => "conflict",
             ApiError::Overloaded { .. } => "overloaded",
@@ -94,6 +98,7 @@ impl ApiError {
             ApiError::ContentBlocked => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -146,6 +151,10 @@ impl ApiError {
             ApiError::Forbidden => lang.pick(
                 "ليست لديك صلاحية لهذا الإجراء",
                 "You are not allowed to do this",
+            ),
+            ApiError::PasswordChangeRequired => lang.pick(
+                "يجب اختيار كلمة مرور جديدة أولاً",
+                "Choose a new password first",
             ),
             ApiError::NotFound => lang.pick("غير موجود", "Not found"),
             ApiError::Conflict { .. } => lang.pick(

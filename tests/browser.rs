@@ -906,3 +906,56 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
     );
     client.close().await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_account_chooses_its_password_before_the_queue_opens() {
+    let Some(driver) = start_driver() else { return };
+    let raqib = start_raqib().await;
+    raqib
+        .state
+        .store()
+        .create_user(NewUser {
+            username: "nour".into(),
+            password_hash: passwords::hash(PASSWORD).unwrap(),
+            role: Role::Moderator,
+            must_change_password: true,
+            now: raqib::store::now_ms(),
+        })
+        .await
+        .unwrap();
+    let client = browser(&driver, true).await;
+    log_in(&client, &format!("{}/moderate", raqib.base), "nour").await;
+    until(
+        &client,
+        "the forced password form",
+        "const f = document.querySelector('[data-raqib=password-forced]'); return f && !f.hidden;",
+    )
+    .await;
+    screenshot(&client, "13-console-new-password").await;
+    let new_password = "a brand new long password 2026";
+    fill(&client, "[data-raqib=password] [name=current]", PASSWORD).await;
+    fill(&client, "[data-raqib=password] [name=new]", new_password).await;
+    fill(
+        &client,
+        "[data-raqib=password] [name=confirm]",
+        new_password,
+    )
+    .await;
+    click(&client, "[data-raqib=password] [type=submit]").await;
+    let started = Instant::now();
+    loop {
+        let user = raqib
+            .state
+            .store()
+            .user_by_name("nour")
+            .await
+            .unwrap()
+            .unwrap();
+        if !user.must_change_password {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "the new password was not taken");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client.close().await.ok();
+}

@@ -73,7 +73,7 @@ impl FromRequestParts<AppState> for Moderator {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let caller = Caller::from_request_parts(parts, state).await?;
         if caller.user.must_change_password {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::PasswordChangeRequired);
         }
         Ok(Moderator(caller))
     }
