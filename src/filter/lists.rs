@@ -312,7 +312,7 @@ pub fn load(source: &Source) -> Result<WordLists, Vec<ListError>> {
 }
 
 /// Letters, digits, hyphens and at least one dot.
-fn is_domain(text: &str) -> bool {
+pub(crate) fn is_domain(text: &str) -> bool {
     text.contains('.')
         && !text.starts_with('.')
         && !text.ends_with('.')

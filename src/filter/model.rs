@@ -1,9 +1,24 @@
 //! The filter's vocabulary: categories, actions, hits and verdicts.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use crate::domain::Class;
+
+/// A unit enum from the word it is written as (`"spam_phrase"` → `Category::SpamPhrase`):
+/// how query parameters, CSV cells and database columns are read.
+pub fn from_word<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
+}
+
+/// The word a unit enum is written as.
+pub fn to_word<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
 
 /// What a hit is evidence of. Categories fall in two families that score separately:
 /// abuse (profanity, insult, hate) and spam (everything that advertises).

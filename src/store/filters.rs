@@ -160,19 +160,13 @@ pub struct ReplayComment {
     pub created_at: i64,
 }
 
+/// A stored word read back as its enum, or a decode error naming it.
 pub(crate) fn parse_word<T: serde::de::DeserializeOwned>(
     what: &str,
     text: &str,
 ) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(text.to_string()))
-        .map_err(|_| sqlx::Error::Decode(format!("unknown {what} {text:?}").into()))
-}
-
-pub(crate) fn word<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+    crate::filter::model::from_word(text)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {text:?}").into()))
 }
 
 /// Rows per multi-row insert (14 columns each stays far below both backends' limits).
@@ -184,8 +178,9 @@ macro_rules! filter_queries {
 
         use crate::store::filters::{
             FilterEdit, FilterEdited, FilterOp, FilterState, FilterVersion, INSERT_CHUNK,
-            ReplayComment, StoredRule, StoredTerm, TermQuery, VersionChanges, parse_word, word,
+            ReplayComment, StoredRule, StoredTerm, TermQuery, VersionChanges, parse_word,
         };
+        use crate::filter::model::to_word as word;
         use crate::store::{StoreError, StoreResult};
 
         type DbRow = <<$Conn as sqlx::Connection>::Database as sqlx::Database>::Row;

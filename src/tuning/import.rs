@@ -160,7 +160,7 @@ pub fn parse_csv(text: &str, d: &Defaults) -> Parsed {
 }
 
 fn parse_word<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_lowercase())).ok()
+    crate::filter::model::from_word(&value.to_lowercase())
 }
 
 /// Records of a CSV text with the line each starts on. Quotes follow RFC 4180 (`""`
@@ -225,9 +225,9 @@ pub fn to_csv(terms: &[StoredTerm]) -> String {
             t.term.clone(),
             t.category.as_str().to_string(),
             t.weight.to_string(),
-            crate::store::filters::word(&t.action),
-            crate::store::filters::word(&t.mode),
-            crate::store::filters::word(&t.language),
+            crate::filter::model::to_word(&t.action),
+            crate::filter::model::to_word(&t.mode),
+            crate::filter::model::to_word(&t.language),
             t.list.clone(),
             t.shadow.to_string(),
             t.enabled.to_string(),

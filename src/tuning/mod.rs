@@ -310,13 +310,7 @@ pub fn term_key(term: &str, category: Category) -> Result<String, (FieldCode, St
     }
     if is_domain_category(category) {
         let domain = term.to_ascii_lowercase();
-        let ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && domain
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-        return if ok {
+        return if crate::filter::lists::is_domain(&domain) {
             Ok(domain)
         } else {
             Err((FieldCode::Invalid, format!("{term:?} is not a domain name")))
