@@ -380,7 +380,7 @@ fn describe(error: figment::Error) -> String {
 /// Accepts a string, or a number or boolean written where a string was meant
 /// (`RAQIB_SECRET_KEY=1234…` arrives from the environment as a number).
 /// A list, or one comma-separated string (as environment variables give it).
-fn lenient_list<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn lenient_list<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Form {

@@ -68,6 +68,20 @@ pub async fn limit(state: &AppState, action: LimitedAction, key: u128) -> Result
         })
 }
 
+/// A request body within the body limit: 413 `payload_too_large` past it, 400 when it
+/// cannot be read.
+pub async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::InvalidJson(rejection.body_text())
+            }
+        })
+}
+
 /// The body of `POST /api/v1/comments`, as JSON or as a urlencoded form.
 pub struct SubmissionBody(pub RawSubmission);
 
@@ -76,15 +90,7 @@ impl<S: Send + Sync> FromRequest<S> for SubmissionBody {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let kind = body_kind(request.headers())?;
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::InvalidJson(rejection.body_text())
-                }
-            })?;
+        let bytes = body_bytes(request, state).await?;
         let raw = match kind {
             BodyKind::Json => from_json(&bytes)?,
             BodyKind::Form => from_form(&bytes),
@@ -227,15 +233,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
         if !matches!(body_kind(request.headers())?, BodyKind::Json) {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::InvalidJson(rejection.body_text())
-                }
-            })?;
+        let bytes = body_bytes(request, state).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|err| ApiError::InvalidJson(err.to_string()))

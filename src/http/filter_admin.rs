@@ -3,7 +3,6 @@
 //! second), versions and restore, bulk import/export, the test box, the back-test and
 //! rule statistics. Every change is audited (in the same transaction as the change).
 
-use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +13,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::auth::Admin;
-use super::extract::{JsonBody, QueryPairs};
+use super::extract::{JsonBody, QueryPairs, body_bytes};
 use crate::app::AppState;
 use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
 use crate::filter::normalize::Keys;
@@ -161,11 +160,23 @@ fn parse_word<T: serde::de::DeserializeOwned>(
     errors: &mut FieldErrors,
 ) -> Option<T> {
     let raw = q.get(key).filter(|v| !v.is_empty())?;
-    let parsed = serde_json::from_value(serde_json::Value::String(raw.to_string())).ok();
+    let parsed = crate::filter::model::from_word(raw);
     if parsed.is_none() {
         errors.add(key, FieldCode::Invalid);
     }
     parsed
+}
+
+/// `format=text` (the default) or `format=csv`: whether it is CSV.
+fn csv_format(q: &QueryPairs, errors: &mut FieldErrors) -> bool {
+    match q.get("format").unwrap_or("text") {
+        "text" | "" => false,
+        "csv" => true,
+        _ => {
+            errors.add("format", FieldCode::Invalid);
+            false
+        }
+    }
 }
 
 fn flag(q: &QueryPairs, key: &'static str, errors: &mut FieldErrors) -> Option<bool> {
@@ -372,14 +383,7 @@ async fn remove_term(
     responses((status = 200, description = "text/plain or text/csv", body = String)))]
 async fn export_terms(State(state): State<AppState>, _: Admin, q: QueryPairs) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    let csv = match q.get("format").unwrap_or("text") {
-        "text" | "" => false,
-        "csv" => true,
-        _ => {
-            errors.add("format", FieldCode::Invalid);
-            false
-        }
-    };
+    let csv = csv_format(&q, &mut errors);
     let mut query = term_query(&q, &mut errors, i64::MAX);
     query.limit = i64::MAX;
     errors.into_result()?;
@@ -426,16 +430,9 @@ async fn import_terms(
     q: QueryPairs,
     request: Request,
 ) -> Result<Json<Imported>> {
-    let bytes = Bytes::from_request_limited(request).await?;
+    let bytes = body_bytes(request, &()).await?;
     let mut errors = FieldErrors::default();
-    let csv = match q.get("format").unwrap_or("text") {
-        "text" | "" => false,
-        "csv" => true,
-        _ => {
-            errors.add("format", FieldCode::Invalid);
-            false
-        }
-    };
+    let csv = csv_format(&q, &mut errors);
     let category: Option<Category> = parse_word(&q, "category", &mut errors);
     if category.is_none() && !csv && !errors.0.contains_key("category") {
         errors.add("category", FieldCode::Required);
@@ -537,25 +534,6 @@ async fn import_terms(
         skipped,
         version: Some(done.version),
     }))
-}
-
-trait LimitedBody {
-    async fn from_request_limited(request: Request) -> Result<Bytes>;
-}
-
-impl LimitedBody for Bytes {
-    async fn from_request_limited(request: Request) -> Result<Bytes> {
-        use axum::extract::FromRequest;
-        Bytes::from_request(request, &())
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::InvalidJson(rejection.body_text())
-                }
-            })
-    }
 }
 
 /// The live rules.

@@ -355,22 +355,26 @@ async fn render_form(
         body = value(&typed.body),
     );
     if state.config().captcha.mode != Mode::Off {
-        match state.captchas().issue_image(now).await {
-            Ok(Issued::Image { id, png }) => {
+        let issued = match state.captchas().issue_image(now).await {
+            Ok(issued) => issued,
+            // No picture to be had right now: the question in words instead.
+            Err(_) => state.captchas().issue_question(lang, now),
+        };
+        match issued {
+            Issued::Image { id, png } => {
                 let _ = write!(
                     page,
                     "<p><label for=\"raqib-captcha\">{label}</label> {error}\
-                     <img src=\"data:image/png;base64,{png}\" alt=\"{alt}\" data-raqib=\"captcha-image\">\
+                     <img src=\"data:image/png;base64,{png}\" alt=\"{label}\" data-raqib=\"captcha-image\">\
                      <input type=\"hidden\" name=\"captcha_id\" value=\"{id}\">\
                      <input id=\"raqib-captcha\" name=\"captcha_answer\" inputmode=\"numeric\" autocomplete=\"off\" required></p>",
                     label = lang.pick("رمز الأمان", "Security code"),
                     error = error("captcha"),
                     png = base64::engine::general_purpose::STANDARD.encode(&png),
-                    alt = lang.pick("رمز الأمان", "Security code"),
                     id = esc(&id),
                 );
             }
-            Ok(Issued::Question { id, question }) => {
+            Issued::Question { id, question } => {
                 let _ = write!(
                     page,
                     "<p><label for=\"raqib-captcha\">{}</label> {}<input type=\"hidden\" name=\"captcha_id\" value=\"{}\">\
@@ -379,19 +383,6 @@ async fn render_form(
                     error("captcha"),
                     esc(&id)
                 );
-            }
-            Err(_) => {
-                let question = state.captchas().issue_question(lang, now);
-                if let Issued::Question { id, question } = question {
-                    let _ = write!(
-                        page,
-                        "<p><label for=\"raqib-captcha\">{}</label> {}<input type=\"hidden\" name=\"captcha_id\" value=\"{}\">\
-                         <input id=\"raqib-captcha\" name=\"captcha_answer\" required></p>",
-                        esc(&question),
-                        error("captcha"),
-                        esc(&id)
-                    );
-                }
             }
         }
     }

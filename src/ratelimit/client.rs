@@ -87,22 +87,7 @@ impl<'de> Deserialize<'de> for Cidr {
 /// A list of blocks, from a TOML array or a comma-separated string
 /// (`RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`).
 pub fn deserialize_cidrs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Cidr>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Form {
-        List(Vec<String>),
-        Text(String),
-    }
-    let items = match Form::deserialize(d)? {
-        Form::List(items) => items,
-        Form::Text(text) => text
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-    };
-    items
+    crate::config::lenient_list(d)?
         .iter()
         .map(|s| s.parse().map_err(serde::de::Error::custom))
         .collect()
