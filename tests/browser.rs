@@ -204,6 +204,19 @@ async fn screenshot(client: &Client, name: &str) {
     eprintln!("screenshot: {}", path.display());
 }
 
+/// Waits until `ready` answers true (checked every 100 ms), failing after [`WAIT`].
+async fn eventually<F, Fut>(what: &str, mut ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !ready().await {
+        assert!(started.elapsed() < WAIT, "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits until a script returns something truthy, and returns it.
 async fn until(client: &Client, what: &str, script: &str) -> Value {
     let started = Instant::now();
@@ -448,8 +461,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     )
     .await;
     press(&client, 'a').await;
-    let started = Instant::now();
-    loop {
+    eventually("the comment was not approved by the key 'a'", || async {
         let c = raqib
             .state
             .store()
@@ -457,15 +469,9 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
             .await
             .unwrap()
             .unwrap();
-        if c.status == Status::Approved {
-            break;
-        }
-        assert!(
-            started.elapsed() < WAIT,
-            "the comment was not approved by the key 'a'"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        c.status == Status::Approved
+    })
+    .await;
     screenshot(&client, "3-console-after-approve").await;
 
     // A comment with markup in it, approved through the API: shown as text, runs nothing.
@@ -548,8 +554,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
         .click()
         .await
         .unwrap();
-    let started = Instant::now();
-    loop {
+    eventually("the admin page did not add the term", || async {
         let state = raqib
             .state
             .store()
@@ -557,15 +562,9 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
             .await
             .unwrap()
             .unwrap();
-        if state.terms.iter().any(|t| t.term == "قرقوش") {
-            break;
-        }
-        assert!(
-            started.elapsed() < WAIT,
-            "the admin page did not add the term"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        state.terms.iter().any(|t| t.term == "قرقوش")
+    })
+    .await;
     screenshot(&client, "5-admin-after-adding").await;
     client
         .execute("try { localStorage.clear(); } catch (e) {}", vec![])
@@ -769,8 +768,7 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     // Apply it anyway, then roll back to the seed version.
     click(&client, "[data-raqib=proposal-apply]").await;
     click(&client, "[data-raqib=confirm-yes]").await;
-    let started = Instant::now();
-    loop {
+    eventually("the staged word was not applied", || async {
         let live = raqib
             .state
             .store()
@@ -778,12 +776,9 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
             .await
             .unwrap()
             .unwrap();
-        if live.terms.iter().any(|t| t.term == "قرقوش") {
-            break;
-        }
-        assert!(started.elapsed() < WAIT, "the staged word was not applied");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        live.terms.iter().any(|t| t.term == "قرقوش")
+    })
+    .await;
     click(&client, "[data-tab=versions]").await;
     click(
         &client,
@@ -791,8 +786,7 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     )
     .await;
     click(&client, "[data-raqib=confirm-yes]").await;
-    let started = Instant::now();
-    loop {
+    eventually("the restore did not happen", || async {
         let live = raqib
             .state
             .store()
@@ -800,12 +794,9 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
             .await
             .unwrap()
             .unwrap();
-        if live.version > seed + 1 && !live.terms.iter().any(|t| t.term == "قرقوش") {
-            break;
-        }
-        assert!(started.elapsed() < WAIT, "the restore did not happen");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        live.version > seed + 1 && !live.terms.iter().any(|t| t.term == "قرقوش")
+    })
+    .await;
     screenshot(&client, "10-admin-versions").await;
 
     // Statistics list what fired on stored comments.
@@ -846,18 +837,11 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
     .await;
     // Claiming a batch from the console leases it to this moderator.
     click(&client, "[data-raqib=claim]").await;
-    let started = Instant::now();
-    loop {
+    eventually("the console's claim did not reach the database", || async {
         let items = raqib.state.store().queue_items(&[id]).await.unwrap();
-        if items.first().and_then(|i| i.claim_holder.as_deref()) == Some("mona") {
-            break;
-        }
-        assert!(
-            started.elapsed() < WAIT,
-            "the console's claim did not reach the database"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        items.first().and_then(|i| i.claim_holder.as_deref()) == Some("mona")
+    })
+    .await;
     // A colleague rejects it meanwhile.
     raqib
         .state
@@ -942,8 +926,7 @@ async fn a_new_account_chooses_its_password_before_the_queue_opens() {
     )
     .await;
     click(&client, "[data-raqib=password] [type=submit]").await;
-    let started = Instant::now();
-    loop {
+    eventually("the new password was not taken", || async {
         let user = raqib
             .state
             .store()
@@ -951,11 +934,8 @@ async fn a_new_account_chooses_its_password_before_the_queue_opens() {
             .await
             .unwrap()
             .unwrap();
-        if !user.must_change_password {
-            break;
-        }
-        assert!(started.elapsed() < WAIT, "the new password was not taken");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        !user.must_change_password
+    })
+    .await;
     client.close().await.ok();
 }
