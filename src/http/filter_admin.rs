@@ -76,8 +76,14 @@ async fn live_state(state: &AppState) -> Result<FilterState> {
         .ok_or_else(|| ApiError::Internal("no filter version in the database".into()))
 }
 
-/// Stores an edit, then puts the new version in force on this replica.
+/// Stores an edit, then puts the new version in force on this replica. A duplicate is
+/// named on the field that makes it one: a rule's `name`, a term's `term`.
 async fn apply(state: &AppState, edit: FilterEdit) -> Result<crate::store::filters::FilterEdited> {
+    let field = if edit.action.starts_with("filter.rule") {
+        "name"
+    } else {
+        "term"
+    };
     let done = state
         .store()
         .apply_filter_edit(edit)
@@ -85,7 +91,7 @@ async fn apply(state: &AppState, edit: FilterEdit) -> Result<crate::store::filte
         .map_err(|err| match err {
             StoreError::Duplicate(what) => {
                 let mut errors = FieldErrors::default();
-                errors.add_detail("term", FieldCode::Duplicate, what);
+                errors.add_detail(field, FieldCode::Duplicate, what);
                 ApiError::Validation(errors)
             }
             other => other.into(),
@@ -573,8 +579,7 @@ async fn add_rule(
             vec![FilterOp::AddRule(rule)],
         ),
     )
-    .await
-    .map_err(rule_conflict)?;
+    .await?;
     let rule = stored_rule(&state, done.ids.first().copied()).await?;
     Ok((
         StatusCode::CREATED,
@@ -583,19 +588,6 @@ async fn add_rule(
             version: done.version,
         }),
     ))
-}
-
-/// A duplicate rule is named by its `name`.
-fn rule_conflict(err: ApiError) -> ApiError {
-    match err {
-        ApiError::Validation(fields) if fields.0.contains_key("term") => {
-            let mut errors = FieldErrors::default();
-            let detail = fields.0["term"].detail.clone().unwrap_or_default();
-            errors.add_detail("name", FieldCode::Duplicate, detail);
-            ApiError::Validation(errors)
-        }
-        other => other,
-    }
 }
 
 async fn stored_rule(state: &AppState, id: Option<i64>) -> Result<StoredRule> {
