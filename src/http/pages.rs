@@ -58,6 +58,10 @@ pub fn router() -> Router<AppState> {
             get(|| asset(include_str!("../../assets/admin.js"), JS, false)),
         )
         .route(
+            "/spans.js",
+            get(|| asset(include_str!("../../assets/spans.js"), JS, false)),
+        )
+        .route(
             "/console.css",
             get(|| asset(include_str!("../../assets/console.css"), CSS, false)),
         )
