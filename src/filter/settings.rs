@@ -71,7 +71,7 @@ impl FilterSettings {
 impl Default for FilterSettings {
     fn default() -> Self {
         FilterSettings {
-            hold: 2.0,
+            hold: 1.5,
             spam: 6.0,
             block: 15.0,
             signals: SignalWeights::default(),
@@ -137,7 +137,7 @@ impl Default for SignalWeights {
             too_fast_ms: 3_000,
             duplicate_other: 4.0,
             duplicate_same: 2.0,
-            trusted_author: -2.0,
+            trusted_author: -2.5,
             trusted_after: 3,
             known_spammer: 2.0,
         }

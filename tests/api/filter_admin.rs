@@ -375,7 +375,7 @@ async fn restoring_an_old_version_brings_back_its_terms_and_settings(app: TestAp
     assert_eq!(
         class_of(&app, id).await.0,
         Class::Hold,
-        "the removed term is back, with hold at 2 again"
+        "the removed term is back, with the seeded hold again"
     );
     let back = call(
         &app,
@@ -394,7 +394,10 @@ async fn restoring_an_old_version_brings_back_its_terms_and_settings(app: TestAp
         None,
     )
     .await;
-    assert_eq!(settings.json()["settings"]["hold"], 2.0);
+    assert_eq!(
+        settings.json()["settings"]["hold"],
+        f64::from(raqib::filter::FilterSettings::default().hold)
+    );
     let overview = call(&app, &token, Method::GET, "/api/v1/admin/filter", None).await;
     let seeded_terms = app
         .store()
