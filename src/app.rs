@@ -144,7 +144,8 @@ impl AppState {
         &self.inner.safety
     }
 
-    /// An author's history (by email hash and by IP hash), at most a second old.
+    /// An author's history (by email hash and by IP hash), at most a second behind the
+    /// database.
     pub async fn reputation(
         &self,
         email_hash: &str,
@@ -179,9 +180,11 @@ impl AppState {
         &self.inner.pages
     }
 
-    /// Reloads bans and closed articles (after a change, and every second).
+    /// Reloads bans and closed articles, and drops remembered author histories when one
+    /// changed (after a change, and every second).
     pub async fn refresh_safety(&self) -> Result<(), StoreError> {
-        self.inner.safety.refresh(self.store().as_ref()).await
+        self.inner.safety.refresh(self.store().as_ref()).await?;
+        self.inner.reputation.refresh(self.store().as_ref()).await
     }
 
     /// Every [`FILTER_POLL`]: looks for a new filter version (also whenever the database

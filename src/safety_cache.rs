@@ -6,8 +6,10 @@
 //! comment. Bans and closed articles are small lists that change rarely: each replica
 //! keeps a copy, swapped whole, reloaded every second (so a ban made on another replica
 //! applies within a second) and at once after a change made through this replica; expiry
-//! is checked at lookup time. Reputation is read per author and kept for a second; a
-//! decision made through this replica forgets it at once.
+//! is checked at lookup time. Reputation is read per author and kept until a history
+//! changes: every transaction that changes one moves a counter in the database (the
+//! reputation epoch), which each replica reads every second with the bans; a decision
+//! made through this replica forgets at once.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -82,22 +84,40 @@ impl SafetyCache {
     }
 }
 
-/// How long an author's history is reused.
-const REPUTATION_TTL: Duration = Duration::from_secs(1);
+/// How long an author's history is reused at most. The reputation epoch (see
+/// [`ReputationCache::refresh`]) normally drops it much sooner, within a second of a change.
+const REPUTATION_TTL: Duration = Duration::from_secs(60);
 /// Entries kept at most (older ones are dropped when the map is full).
 const REPUTATION_MAX: usize = 100_000;
 
 type ReputationKey = (String, Option<String>);
 
-/// Author histories read in the last second.
+#[derive(Default)]
+struct Histories {
+    entries: HashMap<ReputationKey, (Instant, History, History)>,
+    /// The database's reputation epoch the entries belong to (None: not read yet).
+    epoch: Option<i64>,
+    /// Moves whenever the entries are dropped, so a read that began before a drop is not
+    /// stored after it.
+    generation: u64,
+}
+
+impl Histories {
+    fn drop_all(&mut self) {
+        self.entries.clear();
+        self.generation += 1;
+    }
+}
+
+/// Author histories, kept until the database says some history changed.
 #[derive(Default)]
 pub struct ReputationCache {
-    entries: Mutex<HashMap<ReputationKey, (Instant, History, History)>>,
+    inner: Mutex<Histories>,
 }
 
 impl ReputationCache {
-    /// The history of an email hash and of an IP hash, from memory when read in the last
-    /// second.
+    /// The history of an email hash and of an IP hash, from memory when read since the
+    /// last change.
     pub async fn get(
         &self,
         store: &dyn Store,
@@ -105,29 +125,51 @@ impl ReputationCache {
         ip_hash: Option<&str>,
     ) -> StoreResult<(History, History)> {
         let key = (email_hash.to_string(), ip_hash.map(str::to_string));
-        if let Ok(entries) = self.entries.lock()
-            && let Some((at, by_email, by_ip)) = entries.get(&key)
-            && at.elapsed() < REPUTATION_TTL
-        {
-            return Ok((*by_email, *by_ip));
-        }
+        let generation = match self.inner.lock() {
+            Ok(inner) => {
+                if let Some((at, by_email, by_ip)) = inner.entries.get(&key)
+                    && at.elapsed() < REPUTATION_TTL
+                {
+                    return Ok((*by_email, *by_ip));
+                }
+                inner.generation
+            }
+            Err(_) => 0,
+        };
         let (by_email, by_ip) = store.reputation(email_hash, ip_hash).await?;
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= REPUTATION_MAX {
-                entries.retain(|_, (at, _, _)| at.elapsed() < REPUTATION_TTL);
-                if entries.len() >= REPUTATION_MAX {
-                    entries.clear();
+        if let Ok(mut inner) = self.inner.lock()
+            && inner.generation == generation
+        {
+            if inner.entries.len() >= REPUTATION_MAX {
+                inner
+                    .entries
+                    .retain(|_, (at, _, _)| at.elapsed() < REPUTATION_TTL);
+                if inner.entries.len() >= REPUTATION_MAX {
+                    inner.entries.clear();
                 }
             }
-            entries.insert(key, (Instant::now(), by_email, by_ip));
+            inner.entries.insert(key, (Instant::now(), by_email, by_ip));
         }
         Ok((by_email, by_ip))
     }
 
-    /// Forgets every history (a decision changed one).
+    /// Reads the reputation epoch (every second, with bans): when any history changed
+    /// since the entries were read, through any replica, they are dropped.
+    pub async fn refresh(&self, store: &dyn Store) -> StoreResult<()> {
+        let epoch = store.reputation_epoch().await?;
+        if let Ok(mut inner) = self.inner.lock()
+            && inner.epoch != Some(epoch)
+        {
+            inner.drop_all();
+            inner.epoch = Some(epoch);
+        }
+        Ok(())
+    }
+
+    /// Forgets every history (a decision through this replica changed one).
     pub fn forget(&self) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.clear();
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.drop_all();
         }
     }
 }

@@ -121,6 +121,10 @@ pub fn sqlite_path(database_url: &str) -> Option<PathBuf> {
     Some(PathBuf::from(path))
 }
 
+/// Run in every transaction that changes the reputation table (see migration 0008).
+pub(crate) const BUMP_REPUTATION_EPOCH: &str =
+    "update change_epoch set n = n + 1 where name = 'reputation'";
+
 /// Unix time in milliseconds.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -211,6 +211,11 @@ macro_rules! moderation_queries {
             Ok((email, ip))
         }
 
+        pub async fn reputation_epoch(pool: &$Pool) -> StoreResult<i64> {
+            let row = sqlx::query("select n from change_epoch where name = 'reputation'").fetch_one(pool).await?;
+            Ok(row.try_get(0)?)
+        }
+
         async fn bump(conn: &mut $Conn, key: &str, from: Status, to: Status) -> StoreResult<()> {
             let delta = |s: Status| -> (i64, i64, i64) {
                 match s {
@@ -237,6 +242,7 @@ macro_rules! moderation_queries {
             .bind(s)
             .execute(&mut *conn)
             .await?;
+            sqlx::query(crate::store::BUMP_REPUTATION_EPOCH).execute(&mut *conn).await?;
             Ok(())
         }
 
@@ -360,6 +366,9 @@ pub trait Moderation: Send + Sync {
         email_hash: &str,
         ip_hash: Option<&str>,
     ) -> crate::store::StoreResult<(History, History)>;
+    /// A counter that moves whenever any author's history changes (replicas watch it to
+    /// know when what they remember of histories is stale).
+    async fn reputation_epoch(&self) -> crate::store::StoreResult<i64>;
     async fn decide(&self, decision: Decision) -> crate::store::StoreResult<Outcome>;
     async fn claim_next(&self, request: ClaimRequest) -> crate::store::StoreResult<Vec<CommentId>>;
     async fn claim_one(
@@ -403,6 +412,9 @@ macro_rules! moderation_methods {
             )> {
                 let ip_key = ip_hash.map(|h| format!("i:{h}"));
                 $q::reputation(self.reader(), &format!("e:{email_hash}"), ip_key.as_deref()).await
+            }
+            async fn reputation_epoch(&self) -> crate::store::StoreResult<i64> {
+                $q::reputation_epoch(self.reader()).await
             }
             async fn decide(
                 &self,

@@ -376,6 +376,9 @@ macro_rules! safety_queries {
                     .execute(&mut *conn)
                     .await?
                     .rows_affected();
+                    if purged.ip_reputation > 0 {
+                        sqlx::query(crate::store::BUMP_REPUTATION_EPOCH).execute(&mut *conn).await?;
+                    }
                 }
             }
             if !purged.is_empty() {
@@ -418,6 +421,7 @@ macro_rules! safety_queries {
             .execute(&mut *conn)
             .await?;
             sqlx::query("delete from reputation where author_key = $1").bind(format!("e:{email_hash}")).execute(&mut *conn).await?;
+            sqlx::query(crate::store::BUMP_REPUTATION_EPOCH).execute(&mut *conn).await?;
             sqlx::query("delete from ban where kind = 'email' and value = $1").bind(email_hash).execute(&mut *conn).await?;
             Ok(done.rows_affected())
         }

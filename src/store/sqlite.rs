@@ -63,7 +63,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_millis(config.database.busy_timeout_ms))
             .foreign_keys(true)
             // Read pages through the OS page cache without copying them.
-            .pragma("mmap_size", "268435456");
+            .pragma("mmap_size", "0");
 
         let write_options = base
             .clone()
@@ -356,6 +356,16 @@ async fn commit_batch(
     comments: &[PlainComment],
 ) -> (StoreResult<()>, Vec<StoreResult<crate::domain::CommentId>>) {
     let closed = || comments.iter().map(|_| Err(StoreError::Closed)).collect();
+    if batch.is_empty() && comments.len() <= COMMENTS_PER_INSERT {
+        // Only new comments, few enough for one statement: the statement is its own
+        // transaction. That saves the BEGIN and COMMIT round trips to the connection's
+        // thread and the statement journal SQLite keeps for a multi-row insert inside a
+        // transaction. A statement that fails leaves nothing behind, and the comments go
+        // the careful way below.
+        if let Ok(ids) = insert_chunk(conn, comments).await {
+            return (Ok(()), ids);
+        }
+    }
     if let Err(err) = conn.execute("begin immediate").await {
         return (Err(err.into()), closed());
     }
@@ -401,17 +411,8 @@ async fn insert_plain_comments(
     for chunk in comments.chunks(COMMENTS_PER_INSERT) {
         // A failing INSERT undoes its own rows (SQLite's default ABORT), so the chunk
         // needs no savepoint of its own.
-        let sql = crate::store::rows::insert_comments_sql(chunk.len());
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for c in chunk {
-            query = crate::store::rows::bind_new_comment_row(query, &c.comment);
-        }
-        match query.execute(&mut *conn).await {
-            Ok(done) => {
-                let last = done.last_insert_rowid();
-                let first = last - chunk.len() as i64 + 1;
-                ids.extend((first..=last).map(Ok));
-            }
+        match insert_chunk(conn, chunk).await {
+            Ok(done) => ids.extend(done),
             Err(_) => {
                 for c in chunk {
                     conn.execute("savepoint one").await?;
@@ -439,6 +440,21 @@ async fn insert_plain_comments(
         }
     }
     Ok(ids)
+}
+
+/// One multi-row insert; ids come from `last_insert_rowid` (see above).
+async fn insert_chunk(
+    conn: &mut SqliteConnection,
+    chunk: &[PlainComment],
+) -> StoreResult<Vec<StoreResult<crate::domain::CommentId>>> {
+    let sql = crate::store::rows::insert_comments_sql(chunk.len());
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for c in chunk {
+        query = crate::store::rows::bind_new_comment_row(query, &c.comment);
+    }
+    let last = query.execute(&mut *conn).await?.last_insert_rowid();
+    let first = last - chunk.len() as i64 + 1;
+    Ok((first..=last).map(Ok).collect())
 }
 
 async fn run_jobs(conn: &mut SqliteConnection, batch: &mut [Box<dyn WriteJob>]) -> StoreResult<()> {

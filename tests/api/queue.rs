@@ -17,6 +17,7 @@ both!(
     claims_never_overlap_and_guard_decisions,
     bulk_decisions_report_each_id,
     approved_history_lowers_the_score_of_later_comments,
+    a_decision_on_one_replica_reaches_histories_another_remembers,
 );
 
 async fn decide(app: &TestApp, token: &str, id: i64, body: Value) -> crate::support::TestResponse {
@@ -419,4 +420,43 @@ async fn public(app: &TestApp) -> usize {
         .as_array()
         .unwrap()
         .len()
+}
+
+async fn a_decision_on_one_replica_reaches_histories_another_remembers(app: TestApp) {
+    use std::time::{Duration, Instant};
+    let other = app.replica().await;
+    let moderator = token_for(&app, "mona", Role::Moderator).await;
+    // The other replica reads (and remembers) this author's empty history.
+    let first = other.submit_ok("/news/r", "سؤال أول لو سمحتم").await;
+    let stored = app.store().get_comment(first).await.unwrap().unwrap();
+    assert!(
+        !stored.hits.contains("signal:trusted_author"),
+        "{}",
+        stored.hits
+    );
+    for n in 0..3 {
+        let id = app
+            .submit_ok("/news/r", &format!("تعليق مفيد رقم {n}"))
+            .await;
+        decide(&app, &moderator, id, json!({"action": "approve"})).await;
+    }
+    // Decided through the first replica; the other learns it from the reputation epoch.
+    let started = Instant::now();
+    loop {
+        let id = other.submit_ok("/news/r", "سؤال آخر لو سمحتم").await;
+        let stored = app.store().get_comment(id).await.unwrap().unwrap();
+        if stored.hits.contains("signal:trusted_author") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the other replica still sees no history after 10 s: {}",
+            stored.hits
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "the other replica saw the new history after {} ms",
+        started.elapsed().as_millis()
+    );
 }

@@ -100,7 +100,8 @@ pub fn reader_ip() -> SocketAddr {
 pub struct TestApp {
     pub state: AppState,
     router: Router,
-    _db: TestDb,
+    /// Shared by replicas of the same database; the last one dropped removes it.
+    _db: Arc<TestDb>,
 }
 
 #[allow(dead_code)]
@@ -170,7 +171,7 @@ impl TestApp {
         TestApp {
             state,
             router,
-            _db: db,
+            _db: Arc::new(db),
         }
     }
 
@@ -188,6 +189,26 @@ impl TestApp {
             router: raqib::http::router(state.clone()),
             state,
             _db: self._db,
+        }
+    }
+
+    /// A second replica: its own connections to the same database and the same keys, as
+    /// another machine would have.
+    pub async fn replica(&self) -> TestApp {
+        let config = self.state.config().clone();
+        let store = store::connect(&config).await.expect("open test database");
+        let state = AppState::assemble(
+            config,
+            store,
+            self.state.keys().clone(),
+            Arc::new(KnownAnswers::default()),
+        )
+        .await
+        .expect("assemble the app");
+        TestApp {
+            router: raqib::http::router(state.clone()),
+            state,
+            _db: self._db.clone(),
         }
     }
 
