@@ -842,6 +842,14 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
         items.first().and_then(|i| i.claim_holder.as_deref()) == Some("mona")
     })
     .await;
+    // The console shows the claimed batch (its list is loaded after the claim is stored;
+    // a colleague deciding before that load would empty the batch instead).
+    until(
+        &client,
+        "the claimed batch shown with the item selected",
+        &format!("const b = document.querySelector('[data-raqib=batch]'); const i = document.querySelector('{item}'); return b && !b.hidden && i && i.getAttribute('aria-selected') === 'true';"),
+    )
+    .await;
     // A colleague rejects it meanwhile.
     raqib
         .state
