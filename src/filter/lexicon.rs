@@ -205,6 +205,44 @@ impl Lexicon {
         }
         found
     }
+
+    /// Drops matches that count the same words twice within one list: a match inside a
+    /// longer one that only adds letters to its words («idiot» inside «idiots»,
+    /// «guaranteed profit» inside «guaranteed profits»), and the lighter of two entries on
+    /// the very same words. A longer phrase that adds a word («استخراج تأشيرات بسرعة»
+    /// beside «استخراج تأشيرات») is more evidence and both count. `raw` is the text the
+    /// spans point into.
+    pub fn drop_repeats(&self, raw: &str, found: &mut Vec<Match>) {
+        let entries = &self.entries;
+        let same_words = |outer: (usize, usize), inner: (usize, usize)| {
+            let before = raw.get(outer.0..inner.0).unwrap_or(" ");
+            let after = raw.get(inner.1..outer.1).unwrap_or(" ");
+            !before.contains(char::is_whitespace) && !after.contains(char::is_whitespace)
+        };
+        let repeats = |m: &Match, o: &Match| {
+            if o.entry == m.entry || o.span.0 > m.span.0 || m.span.1 > o.span.1 {
+                return false;
+            }
+            let (a, b) = (&entries[m.entry].spec, &entries[o.entry].spec);
+            if a.shadow != b.shadow || a.list != b.list {
+                return false;
+            }
+            if o.span == m.span {
+                (b.weight, std::cmp::Reverse(o.entry)) > (a.weight, std::cmp::Reverse(m.entry))
+            } else {
+                same_words(o.span, m.span)
+            }
+        };
+        if found.len() < 2 {
+            return;
+        }
+        let keep: Vec<bool> = found
+            .iter()
+            .map(|m| !found.iter().any(|o| repeats(m, o)))
+            .collect();
+        let mut keep = keep.into_iter();
+        found.retain(|_| keep.next().unwrap_or(true));
+    }
 }
 
 /// Is `[start, end)` of `text` a word (with allowed clitics) for `entry`?
@@ -399,6 +437,36 @@ mod tests {
         for (text, want, why) in cases {
             assert_eq!(matched(&lex, text), *want, "{why}: {text}");
         }
+    }
+
+    #[test]
+    fn the_same_words_count_once_within_a_list() {
+        let lex = lexicon(&[
+            ("idiot", Language::En),
+            ("idiots", Language::En),
+            ("guaranteed profit", Language::En),
+            ("guaranteed profits", Language::En),
+            ("visa service", Language::En),
+            ("visa service fast", Language::En),
+        ]);
+        let kept = |text: &str| {
+            let mut found = lex.find(&Keys::of(text));
+            lex.drop_repeats(text, &mut found);
+            let mut terms: Vec<String> = found
+                .iter()
+                .map(|m| lex.entries()[m.entry].spec.term.clone())
+                .collect();
+            terms.sort();
+            terms
+        };
+        assert_eq!(kept("you idiots"), vec!["idiots"]);
+        assert_eq!(kept("guaranteed profits daily"), vec!["guaranteed profits"]);
+        assert_eq!(kept("an idiot"), vec!["idiot"]);
+        assert_eq!(
+            kept("visa service fast"),
+            vec!["visa service", "visa service fast"],
+            "a phrase one word longer is more evidence"
+        );
     }
 
     #[test]

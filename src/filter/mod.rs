@@ -152,7 +152,9 @@ impl Filter {
 
     fn text_hits(&self, raw: &str, keys: &Keys, field: Field, hits: &mut Vec<Hit>) {
         let mut disguised: Option<(usize, usize)> = None;
-        for m in self.lexicon.find(keys) {
+        let mut found = self.lexicon.find(keys);
+        self.lexicon.drop_repeats(raw, &mut found);
+        for m in found {
             let entry = &self.lexicon.entries()[m.entry];
             let spec = &entry.spec;
             let weight = if spec.category == Category::Identity {
