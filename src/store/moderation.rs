@@ -216,8 +216,10 @@ macro_rules! moderation_queries {
             Ok(row.try_get(0)?)
         }
 
-        async fn bump(conn: &mut $Conn, key: &str, from: Status, to: Status) -> StoreResult<()> {
-            let delta = |s: Status| -> (i64, i64, i64) {
+        /// What moving a comment from `from` to `to` adds to its author's (approved,
+        /// rejected, spam) counts.
+        fn history_delta(from: Status, to: Status) -> (i64, i64, i64) {
+            let counts = |s: Status| -> (i64, i64, i64) {
                 match s {
                     Status::Approved => (1, 0, 0),
                     Status::Rejected => (0, 1, 0),
@@ -225,12 +227,11 @@ macro_rules! moderation_queries {
                     _ => (0, 0, 0),
                 }
             };
-            let (a1, r1, s1) = delta(to);
-            let (a0, r0, s0) = delta(from);
-            let (a, r, s) = (a1 - a0, r1 - r0, s1 - s0);
-            if (a, r, s) == (0, 0, 0) {
-                return Ok(());
-            }
+            let ((a1, r1, s1), (a0, r0, s0)) = (counts(to), counts(from));
+            (a1 - a0, r1 - r0, s1 - s0)
+        }
+
+        async fn bump(conn: &mut $Conn, key: &str, (a, r, s): (i64, i64, i64)) -> StoreResult<()> {
             sqlx::query(
                 "insert into reputation (author_key, approved, rejected, spam) values ($1, $2, $3, $4) \
                  on conflict (author_key) do update set approved = reputation.approved + excluded.approved, \
@@ -242,7 +243,6 @@ macro_rules! moderation_queries {
             .bind(s)
             .execute(&mut *conn)
             .await?;
-            sqlx::query(crate::store::BUMP_REPUTATION_EPOCH).execute(&mut *conn).await?;
             Ok(())
         }
 
@@ -274,9 +274,13 @@ macro_rules! moderation_queries {
             .bind(d.note.as_deref())
             .execute(&mut *conn)
             .await?;
-            bump(conn, &format!("e:{}", current.email_hash), current.status, d.to).await?;
-            if let Some(ip) = &current.ip_hash {
-                bump(conn, &format!("i:{ip}"), current.status, d.to).await?;
+            let delta = history_delta(current.status, d.to);
+            if delta != (0, 0, 0) {
+                bump(conn, &format!("e:{}", current.email_hash), delta).await?;
+                if let Some(ip) = &current.ip_hash {
+                    bump(conn, &format!("i:{ip}"), delta).await?;
+                }
+                sqlx::query(crate::store::BUMP_REPUTATION_EPOCH).execute(&mut *conn).await?;
             }
             let before = serde_json::json!({"status": current.status});
             let after = serde_json::json!({"status": d.to, "reason": d.reason});

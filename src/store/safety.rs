@@ -147,7 +147,7 @@ macro_rules! safety_queries {
         use sqlx::Row;
 
         use crate::domain::{CommentId, Status};
-        use crate::store::safety::{Ban, BanKind, NewBan, Reported, Stats, Submitter};
+        use crate::store::safety::{Ban, BanKind, NewBan, Reported, Stats};
         use crate::store::StoreResult;
 
         const BAN_COLUMNS: &str = "ban_id, kind, value, label, reason, created_at, created_by, expires_at";
@@ -200,27 +200,6 @@ macro_rules! safety_queries {
             rows.iter().map(ban).collect()
         }
 
-        pub async fn find_ban(pool: &$Pool, s: &Submitter, now: i64) -> StoreResult<Option<Ban>> {
-            let domain = |i: usize| s.domains.get(i).or(s.domains.first()).map(String::as_str).unwrap_or("");
-            let sql = format!(
-                "select {BAN_COLUMNS} from ban where lifted_at is null and (expires_at is null or expires_at > $1) and (\
-                 (kind = 'email' and value = $2) or (kind = 'ip' and value = $3) or (kind = 'net' and value = $4) \
-                 or (kind = 'domain' and value in ($5, $6, $7, $8))) limit 1"
-            );
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(now)
-                .bind(s.email_hash.as_str())
-                .bind(s.ip_hash.as_deref())
-                .bind(s.net_hash.as_deref())
-                .bind(domain(0))
-                .bind(domain(1))
-                .bind(domain(2))
-                .bind(domain(3))
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(ban).transpose()
-        }
-
         pub async fn pending_of(pool: &$Pool, email_hash: &str, ip_hash: Option<&str>) -> StoreResult<Vec<CommentId>> {
             let rows = sqlx::query(
                 "select comment_id from comment where status = 'pending' and (email_hash = $1 or ($2 is not null and ip_hash = $2)) order by comment_id",
@@ -252,11 +231,6 @@ macro_rules! safety_queries {
         pub async fn closed_articles(pool: &$Pool) -> StoreResult<Vec<String>> {
             let rows = sqlx::query("select article from article_state").fetch_all(pool).await?;
             rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-        }
-
-        pub async fn is_closed(pool: &$Pool, article: &str) -> StoreResult<bool> {
-            let row = sqlx::query("select 1 from article_state where article = $1").bind(article).fetch_optional(pool).await?;
-            Ok(row.is_some())
         }
 
         pub async fn report(conn: &mut $Conn, id: CommentId, ip_hash: &str, reason: Option<&str>, now: i64, send_back_at: Option<i64>) -> StoreResult<Reported> {
@@ -436,11 +410,6 @@ pub trait Safety: Send + Sync {
     async fn add_ban(&self, ban: NewBan) -> crate::store::StoreResult<Ban>;
     async fn lift_ban(&self, id: i64, now: i64) -> crate::store::StoreResult<bool>;
     async fn list_bans(&self, now: i64) -> crate::store::StoreResult<Vec<Ban>>;
-    async fn find_ban(
-        &self,
-        submitter: &Submitter,
-        now: i64,
-    ) -> crate::store::StoreResult<Option<Ban>>;
     async fn pending_of(
         &self,
         email_hash: &str,
@@ -453,7 +422,6 @@ pub trait Safety: Send + Sync {
         now: i64,
     ) -> crate::store::StoreResult<bool>;
     async fn reopen_article(&self, article: String) -> crate::store::StoreResult<bool>;
-    async fn is_closed(&self, article: &str) -> crate::store::StoreResult<bool>;
     /// Every article whose comments are closed.
     async fn closed_articles(&self) -> crate::store::StoreResult<Vec<String>>;
     async fn report(
@@ -493,13 +461,6 @@ macro_rules! safety_methods {
             ) -> crate::store::StoreResult<Vec<crate::store::safety::Ban>> {
                 $q::list_bans(self.reader(), now).await
             }
-            async fn find_ban(
-                &self,
-                submitter: &crate::store::safety::Submitter,
-                now: i64,
-            ) -> crate::store::StoreResult<Option<crate::store::safety::Ban>> {
-                $q::find_ban(self.reader(), submitter, now).await
-            }
             async fn pending_of(
                 &self,
                 email_hash: &str,
@@ -521,9 +482,6 @@ macro_rules! safety_methods {
             async fn reopen_article(&self, article: String) -> crate::store::StoreResult<bool> {
                 self.write(move |c| Box::pin(async move { $q::reopen_article(c, &article).await }))
                     .await
-            }
-            async fn is_closed(&self, article: &str) -> crate::store::StoreResult<bool> {
-                $q::is_closed(self.reader(), article).await
             }
             async fn closed_articles(&self) -> crate::store::StoreResult<Vec<String>> {
                 $q::closed_articles(self.reader()).await

@@ -424,26 +424,11 @@ async fn insert_plain_comments(
         match insert_chunk(conn, chunk).await {
             Ok(done) => ids.extend(done),
             Err(_) => {
+                // A failed one-row insert undoes itself too: no savepoint needed.
                 for c in chunk {
-                    conn.execute("savepoint one").await?;
-                    let one = crate::store::rows::bind_new_comment_row(
-                        sqlx::query(sqlx::AssertSqlSafe(
-                            crate::store::rows::insert_comments_sql(1),
-                        )),
-                        &c.comment,
-                    )
-                    .execute(&mut *conn)
-                    .await;
-                    match one {
-                        Ok(done) => {
-                            conn.execute("release one").await?;
-                            ids.push(Ok(done.last_insert_rowid()));
-                        }
-                        Err(err) => {
-                            conn.execute("rollback to one").await?;
-                            conn.execute("release one").await?;
-                            ids.push(Err(err.into()));
-                        }
+                    match insert_chunk(conn, std::slice::from_ref(c)).await {
+                        Ok(one) => ids.extend(one),
+                        Err(err) => ids.push(Err(err)),
                     }
                 }
             }
