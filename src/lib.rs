@@ -27,6 +27,8 @@ pub mod i18n;
 pub mod jobs;
 /// Keyed hashes of emails and IP addresses, and the secret key they derive from.
 pub mod keys;
+/// Values read from the database, remembered until they expire or are invalidated.
+pub mod memo;
 /// Prometheus metrics kept in process, rendered at `/metrics`.
 pub mod metrics;
 /// Rendered pages of approved comments, kept for a second.

@@ -13,10 +13,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
+use crate::memo::Memo;
 use crate::store::moderation::History;
 use crate::store::safety::{BanKind, Submitter};
 use crate::store::{Store, StoreResult, now_ms};
@@ -87,32 +88,26 @@ impl SafetyCache {
 /// How long an author's history is reused at most. The reputation epoch (see
 /// [`ReputationCache::refresh`]) normally drops it much sooner, within a second of a change.
 const REPUTATION_TTL: Duration = Duration::from_secs(60);
-/// Entries kept at most (older ones are dropped when the map is full).
+/// Entries kept at most.
 const REPUTATION_MAX: usize = 100_000;
 
+/// Email hash and IP hash.
 type ReputationKey = (String, Option<String>);
 
-#[derive(Default)]
-struct Histories {
-    entries: HashMap<ReputationKey, (Instant, History, History)>,
-    /// The database's reputation epoch the entries belong to (None: not read yet).
-    epoch: Option<i64>,
-    /// Moves whenever the entries are dropped, so a read that began before a drop is not
-    /// stored after it.
-    generation: u64,
-}
-
-impl Histories {
-    fn drop_all(&mut self) {
-        self.entries.clear();
-        self.generation += 1;
-    }
-}
-
 /// Author histories, kept until the database says some history changed.
-#[derive(Default)]
 pub struct ReputationCache {
-    inner: Mutex<Histories>,
+    histories: Memo<ReputationKey, (History, History)>,
+    /// The database's reputation epoch the histories belong to (None: not read yet).
+    epoch: Mutex<Option<i64>>,
+}
+
+impl Default for ReputationCache {
+    fn default() -> Self {
+        ReputationCache {
+            histories: Memo::new(REPUTATION_TTL, REPUTATION_MAX),
+            epoch: Mutex::new(None),
+        }
+    }
 }
 
 impl ReputationCache {
@@ -125,51 +120,30 @@ impl ReputationCache {
         ip_hash: Option<&str>,
     ) -> StoreResult<(History, History)> {
         let key = (email_hash.to_string(), ip_hash.map(str::to_string));
-        let generation = match self.inner.lock() {
-            Ok(inner) => {
-                if let Some((at, by_email, by_ip)) = inner.entries.get(&key)
-                    && at.elapsed() < REPUTATION_TTL
-                {
-                    return Ok((*by_email, *by_ip));
-                }
-                inner.generation
-            }
-            Err(_) => 0,
-        };
-        let (by_email, by_ip) = store.reputation(email_hash, ip_hash).await?;
-        if let Ok(mut inner) = self.inner.lock()
-            && inner.generation == generation
-        {
-            if inner.entries.len() >= REPUTATION_MAX {
-                inner
-                    .entries
-                    .retain(|_, (at, _, _)| at.elapsed() < REPUTATION_TTL);
-                if inner.entries.len() >= REPUTATION_MAX {
-                    inner.entries.clear();
-                }
-            }
-            inner.entries.insert(key, (Instant::now(), by_email, by_ip));
+        if let Some(histories) = self.histories.get(&key) {
+            return Ok(histories);
         }
-        Ok((by_email, by_ip))
+        let generation = self.histories.generation();
+        let histories = store.reputation(email_hash, ip_hash).await?;
+        self.histories.put(key, generation, histories);
+        Ok(histories)
     }
 
     /// Reads the reputation epoch (every second, with bans): when any history changed
     /// since the entries were read, through any replica, they are dropped.
     pub async fn refresh(&self, store: &dyn Store) -> StoreResult<()> {
         let epoch = store.reputation_epoch().await?;
-        if let Ok(mut inner) = self.inner.lock()
-            && inner.epoch != Some(epoch)
+        if let Ok(mut known) = self.epoch.lock()
+            && *known != Some(epoch)
         {
-            inner.drop_all();
-            inner.epoch = Some(epoch);
+            self.histories.invalidate();
+            *known = Some(epoch);
         }
         Ok(())
     }
 
     /// Forgets every history (a decision through this replica changed one).
     pub fn forget(&self) {
-        if let Ok(mut inner) = self.inner.lock() {
-            inner.drop_all();
-        }
+        self.histories.invalidate();
     }
 }
