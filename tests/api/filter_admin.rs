@@ -2,7 +2,6 @@
 //! on this replica and soon on the others; validation; restore; shadow rules; the test
 //! box; the back-test against decided comments; statistics; import and export.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -12,7 +11,7 @@ use raqib::domain::Class;
 use serde_json::{Value, json};
 
 use crate::accounts::{authed, token_for};
-use crate::support::{KnownAnswers, SECRET, TestApp, TestResponse};
+use crate::support::{TestApp, TestResponse};
 
 both!(
     an_added_term_affects_the_very_next_submission,
@@ -131,16 +130,7 @@ async fn an_added_term_affects_the_very_next_submission(app: TestApp) {
 async fn a_second_replica_picks_up_a_new_version(app: TestApp) {
     // A second instance with its own connections to the same database, as another
     // machine would have.
-    let config = app.state.config().clone();
-    let store = raqib::store::connect(&config).await.unwrap();
-    let other = raqib::app::AppState::assemble(
-        config,
-        store,
-        raqib::keys::Keys::from_secret(SECRET.as_bytes()),
-        Arc::new(KnownAnswers::default()),
-    )
-    .await
-    .unwrap();
+    let other = app.replica().await.state;
     let first_version = other.screen().version();
     assert_eq!(first_version, app.state.screen().version(), "seeded once");
 

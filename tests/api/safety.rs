@@ -21,33 +21,18 @@ both!(
 async fn a_ban_or_closing_on_one_replica_applies_on_another_within_seconds(app: TestApp) {
     use std::time::{Duration, Instant};
     // A second replica with its own connections, as another machine would have.
-    let config = app.state.config().clone();
-    let other = raqib::app::AppState::assemble(
-        config.clone(),
-        raqib::store::connect(&config).await.unwrap(),
-        app.state.keys().clone(),
-        std::sync::Arc::new(crate::support::KnownAnswers::default()),
-    )
-    .await
-    .unwrap();
-    let other = raqib::http::router(other);
+    let other = app.replica().await;
     // The error code a submission to the other replica gets ("" when accepted).
     let submit = |article: &'static str, email: &'static str| {
-        let other = other.clone();
+        let other = &other;
         async move {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
             let mut body = comment(article, "تعليق من نسخة أخرى");
             body["email"] = email.into();
-            let mut request =
-                crate::support::json_request(Method::POST, "/api/v1/comments", &body, None);
-            request
-                .extensions_mut()
-                .insert(axum::extract::ConnectInfo(reader_ip()));
-            let response = other.oneshot(request).await.unwrap();
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            let reply: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            reply["error"]["code"].as_str().unwrap_or("").to_string()
+            let reply = other.submit(&body).await;
+            reply.json()["error"]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
         }
     };
     assert_eq!(submit("/news/r2", "reader@example.com").await, "");

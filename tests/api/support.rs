@@ -177,19 +177,8 @@ impl TestApp {
 
     /// The same database and keys under another config (a second replica, or other modes).
     pub async fn with_config(self, config: Config) -> TestApp {
-        let state = AppState::assemble(
-            config,
-            self.state.store().clone(),
-            self.state.keys().clone(),
-            Arc::new(KnownAnswers::default()),
-        )
-        .await
-        .expect("assemble the app");
-        TestApp {
-            router: raqib::http::router(state.clone()),
-            state,
-            _db: self._db,
-        }
+        let store = self.state.store().clone();
+        self.sibling(config, store).await
     }
 
     /// A second replica: its own connections to the same database and the same keys, as
@@ -197,6 +186,11 @@ impl TestApp {
     pub async fn replica(&self) -> TestApp {
         let config = self.state.config().clone();
         let store = store::connect(&config).await.expect("open test database");
+        self.sibling(config, store).await
+    }
+
+    /// Another app on this one's database and keys.
+    async fn sibling(&self, config: Config, store: Arc<dyn Store>) -> TestApp {
         let state = AppState::assemble(
             config,
             store,
