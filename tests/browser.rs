@@ -276,13 +276,7 @@ async fn log_in(client: &Client, url: &str, user: &str) {
     client.goto(url).await.unwrap();
     fill(client, "[data-raqib=login] input[name=username]", user).await;
     fill(client, "[data-raqib=login] input[name=password]", PASSWORD).await;
-    client
-        .find(Locator::Css("[data-raqib=login] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-raqib=login] button[type=submit]").await;
 }
 
 /// Posts a comment through the widget on the demo page and returns the status text.
@@ -311,13 +305,7 @@ async fn post_through_widget(client: &Client, base: &str, name: &str, body: &str
     )
     .await;
     answer.send_keys(KNOWN_ANSWER).await.unwrap();
-    client
-        .find(Locator::Css("[data-raqib=form] [type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-raqib=form] [type=submit]").await;
     until(
         client,
         "the widget's answer",
@@ -390,13 +378,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
         )
         .await
         .unwrap();
-    client
-        .find(Locator::Css("[data-raqib=form] [type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "[data-raqib=form] [type=submit]").await;
     let message = until(
         &client,
         "the name's error",
@@ -536,24 +518,8 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
 
     // An admin adds a word; the next comment with it is held and flagged in the console.
     log_in(&client, &format!("{base}/admin"), "adel").await;
-    fill(&client, "[data-raqib=term-form] [name=term]", "قرقوش").await;
-    client
-        .execute(
-            "const f = document.querySelector('[data-raqib=term-form]'); \
-             f.querySelector('[name=category]').value = 'insult'; \
-             f.querySelector('[name=category]').dispatchEvent(new Event('change', {bubbles: true}));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    fill(&client, "[data-raqib=term-form] [name=weight]", "3").await;
-    client
-        .find(Locator::Css("[data-raqib=term-form] [type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill_term_form(&client, "قرقوش", "insult", "3").await;
+    click(&client, "[data-raqib=term-form] [type=submit]").await;
     eventually("the admin page did not add the term", || async {
         let state = raqib
             .state
@@ -636,13 +602,7 @@ async fn the_frame_works_with_javascript_off() {
     )
     .await;
     screenshot(&client, "7-frame-form").await;
-    client
-        .find(Locator::Css("form[data-raqib=form] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "form[data-raqib=form] button[type=submit]").await;
     let status = client
         .wait()
         .at_most(WAIT)
@@ -657,6 +617,21 @@ async fn the_frame_works_with_javascript_off() {
     let stored = newest_comment(&raqib.state, "بلا جافاسكربت").await;
     assert_eq!(stored.status, Status::Pending);
     client.close().await.ok();
+}
+
+/// Fills the admin page's term form (term, category, weight) without submitting it.
+async fn fill_term_form(client: &Client, term: &str, category: &str, weight: &str) {
+    fill(client, "[data-raqib=term-form] [name=term]", term).await;
+    client
+        .execute(
+            "const c = document.querySelector('[data-raqib=term-form] [name=category]'); \
+             c.value = arguments[0]; \
+             c.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![json!(category)],
+        )
+        .await
+        .unwrap();
+    fill(client, "[data-raqib=term-form] [name=weight]", weight).await;
 }
 
 async fn click(client: &Client, css: &str) {
@@ -737,17 +712,7 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     log_in(&client, &format!("{base}/admin"), "adel").await;
 
     // Stage a word instead of saving it, and back-test it.
-    fill(&client, "[data-raqib=term-form] [name=term]", "قرقوش").await;
-    client
-        .execute(
-            "const f = document.querySelector('[data-raqib=term-form]'); \
-             f.querySelector('[name=category]').value = 'spam_phrase'; \
-             f.querySelector('[name=category]').dispatchEvent(new Event('change', {bubbles: true}));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    fill(&client, "[data-raqib=term-form] [name=weight]", "7").await;
+    fill_term_form(&client, "قرقوش", "spam_phrase", "7").await;
     click(&client, "[data-raqib=term-form] [data-action=stage]").await;
     click(&client, "[data-tab=proposal]").await;
     click(&client, "[data-raqib=backtest-form] button[type=submit]").await;
