@@ -521,14 +521,11 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     fill_term_form(&client, "قرقوش", "insult", "3").await;
     click(&client, "[data-raqib=term-form] [type=submit]").await;
     eventually("the admin page did not add the term", || async {
-        let state = raqib
-            .state
-            .store()
-            .filter_state(None)
+        live_filter(&raqib.state)
             .await
-            .unwrap()
-            .unwrap();
-        state.terms.iter().any(|t| t.term == "قرقوش")
+            .terms
+            .iter()
+            .any(|t| t.term == "قرقوش")
     })
     .await;
     screenshot(&client, "5-admin-after-adding").await;
@@ -634,6 +631,16 @@ async fn fill_term_form(client: &Client, term: &str, category: &str, weight: &st
     fill(client, "[data-raqib=term-form] [name=weight]", weight).await;
 }
 
+/// The filter version in force, as the database has it.
+async fn live_filter(state: &AppState) -> raqib::store::filters::FilterState {
+    state
+        .store()
+        .filter_state(None)
+        .await
+        .unwrap()
+        .expect("a filter version")
+}
+
 async fn click(client: &Client, css: &str) {
     let element = client
         .wait()
@@ -734,14 +741,11 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     click(&client, "[data-raqib=proposal-apply]").await;
     click(&client, "[data-raqib=confirm-yes]").await;
     eventually("the staged word was not applied", || async {
-        let live = raqib
-            .state
-            .store()
-            .filter_state(None)
+        live_filter(&raqib.state)
             .await
-            .unwrap()
-            .unwrap();
-        live.terms.iter().any(|t| t.term == "قرقوش")
+            .terms
+            .iter()
+            .any(|t| t.term == "قرقوش")
     })
     .await;
     click(&client, "[data-tab=versions]").await;
@@ -752,13 +756,7 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     .await;
     click(&client, "[data-raqib=confirm-yes]").await;
     eventually("the restore did not happen", || async {
-        let live = raqib
-            .state
-            .store()
-            .filter_state(None)
-            .await
-            .unwrap()
-            .unwrap();
+        let live = live_filter(&raqib.state).await;
         live.version > seed + 1 && !live.terms.iter().any(|t| t.term == "قرقوش")
     })
     .await;

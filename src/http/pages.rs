@@ -31,8 +31,50 @@ const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
+/// Scripts and stylesheets: path, body, content type, and whether host pages on other
+/// origins load it (the widget's).
+const ASSETS: &[(&str, &str, &str, bool)] = &[
+    ("/embed.js", include_str!("../../assets/embed.js"), JS, true),
+    (
+        "/moderate.js",
+        include_str!("../../assets/moderate.js"),
+        JS,
+        false,
+    ),
+    (
+        "/admin.js",
+        include_str!("../../assets/admin.js"),
+        JS,
+        false,
+    ),
+    (
+        "/spans.js",
+        include_str!("../../assets/spans.js"),
+        JS,
+        false,
+    ),
+    (
+        "/console.css",
+        include_str!("../../assets/console.css"),
+        CSS,
+        false,
+    ),
+    (
+        "/admin.css",
+        include_str!("../../assets/admin.css"),
+        CSS,
+        false,
+    ),
+    (
+        "/frame.css",
+        include_str!("../../assets/frame.css"),
+        CSS,
+        true,
+    ),
+];
+
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let pages = Router::new()
         .route(
             "/",
             get(|| page(include_str!("../../assets/demo.html"), DEMO_CSP)),
@@ -44,35 +86,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin",
             get(|| page(include_str!("../../assets/admin.html"), STRICT_CSP)),
-        )
-        .route(
-            "/embed.js",
-            get(|| asset(include_str!("../../assets/embed.js"), JS, true)),
-        )
-        .route(
-            "/moderate.js",
-            get(|| asset(include_str!("../../assets/moderate.js"), JS, false)),
-        )
-        .route(
-            "/admin.js",
-            get(|| asset(include_str!("../../assets/admin.js"), JS, false)),
-        )
-        .route(
-            "/spans.js",
-            get(|| asset(include_str!("../../assets/spans.js"), JS, false)),
-        )
-        .route(
-            "/console.css",
-            get(|| asset(include_str!("../../assets/console.css"), CSS, false)),
-        )
-        .route(
-            "/admin.css",
-            get(|| asset(include_str!("../../assets/admin.css"), CSS, false)),
-        )
-        .route(
-            "/frame.css",
-            get(|| asset(include_str!("../../assets/frame.css"), CSS, true)),
-        )
+        );
+    ASSETS
+        .iter()
+        .fold(pages, |router, &(path, body, kind, shared)| {
+            router.route(path, get(move || asset(body, kind, shared)))
+        })
 }
 
 async fn page(body: &'static str, csp: &'static str) -> Response {
