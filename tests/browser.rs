@@ -371,13 +371,11 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     )
     .await;
     fill(&client, "[data-raqib=form] [name=body]", "تعليق بلا اسم").await;
-    client
-        .execute(
-            "document.querySelector('[data-raqib=form] [name=name]').removeAttribute('required');",
-            vec![],
-        )
-        .await
-        .unwrap();
+    script(
+        &client,
+        "document.querySelector('[data-raqib=form] [name=name]').removeAttribute('required');",
+    )
+    .await;
     click(&client, "[data-raqib=form] [type=submit]").await;
     let message = until(
         &client,
@@ -401,13 +399,11 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     let posted = newest_comment(&raqib.state, "انتبه للأرقام").await;
     assert_eq!(posted.status, Status::Pending);
     assert_eq!(posted.class, Class::Hold, "held for the insult");
-    let form_body = client
-        .execute(
-            "return document.querySelector('[data-raqib=form] [name=body]').value",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let form_body = script(
+        &client,
+        "return document.querySelector('[data-raqib=form] [name=body]').value",
+    )
+    .await;
     assert_eq!(form_body, json!(""), "the form keeps nothing it should not");
 
     // A moderator sees it with the hit highlighted and approves it with the keyboard.
@@ -432,10 +428,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
         "{marked}"
     );
     screenshot(&client, "2-console-queue").await;
-    client
-        .execute(&format!("document.querySelector('{item}').scrollIntoView(); document.activeElement && document.activeElement.blur();"), vec![])
-        .await
-        .unwrap();
+    script(&client, &format!("document.querySelector('{item}').scrollIntoView(); document.activeElement && document.activeElement.blur();")).await;
     until(
         &client,
         "the item selected",
@@ -487,13 +480,11 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
         .await
         .unwrap();
     assert_eq!(direction, json!("rtl"));
-    let page_text = client
-        .execute(
-            "return document.getElementById('raqib-comments').textContent;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let page_text = script(
+        &client,
+        "return document.getElementById('raqib-comments').textContent;",
+    )
+    .await;
     let page_text = page_text.as_str().unwrap_or_default();
     assert!(
         page_text.contains("انتبه للأرقام"),
@@ -504,15 +495,9 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
         "markup shown as text"
     );
     assert!(page_text.contains("<b>متسلل</b>"), "names too");
-    let pwned = client
-        .execute("return window.__pwned === undefined;", vec![])
-        .await
-        .unwrap();
+    let pwned = script(&client, "return window.__pwned === undefined;").await;
     assert_eq!(pwned, json!(true), "nothing from a comment ran");
-    let injected = client
-        .execute("return document.querySelectorAll('#raqib-comments script, #raqib-comments img[src=x], #raqib-comments b').length;", vec![])
-        .await
-        .unwrap();
+    let injected = script(&client, "return document.querySelectorAll('#raqib-comments script, #raqib-comments img[src=x], #raqib-comments b').length;").await;
     assert_eq!(injected, json!(0));
     screenshot(&client, "4-demo-with-comments").await;
 
@@ -547,13 +532,11 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     )
     .await;
     assert_eq!(rule, json!("list:admin:قرقوش"));
-    let class = client
-        .execute(
-            &format!("return document.querySelector('{item}').getAttribute('data-class');"),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let class = script(
+        &client,
+        &format!("return document.querySelector('{item}').getAttribute('data-class');"),
+    )
+    .await;
     assert_eq!(class, json!("hold"));
     screenshot(&client, "6-console-flagged").await;
     client.close().await.ok();
@@ -639,6 +622,11 @@ async fn live_filter(state: &AppState) -> raqib::store::filters::FilterState {
         .await
         .unwrap()
         .expect("a filter version")
+}
+
+/// Runs a script in the page and returns its value.
+async fn script(client: &Client, js: &str) -> Value {
+    client.execute(js, vec![]).await.unwrap()
 }
 
 async fn click(client: &Client, css: &str) {
@@ -830,13 +818,11 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
         })
         .await
         .unwrap();
-    client
-        .execute(
-            "document.activeElement && document.activeElement.blur();",
-            vec![],
-        )
-        .await
-        .unwrap();
+    script(
+        &client,
+        "document.activeElement && document.activeElement.blur();",
+    )
+    .await;
     press(&client, 'a').await;
     let status = until(
         &client,
