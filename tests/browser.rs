@@ -506,11 +506,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     fill_term_form(&client, "قرقوش", "insult", "3").await;
     click(&client, "[data-raqib=term-form] [type=submit]").await;
     eventually("the admin page did not add the term", || async {
-        live_filter(&raqib.state)
-            .await
-            .terms
-            .iter()
-            .any(|t| t.term == "قرقوش")
+        has_live_term(&raqib.state, "قرقوش").await
     })
     .await;
     screenshot(&client, "5-admin-after-adding").await;
@@ -624,6 +620,15 @@ async fn live_filter(state: &AppState) -> raqib::store::filters::FilterState {
         .expect("a filter version")
 }
 
+/// The live filter has the term.
+async fn has_live_term(state: &AppState, term: &str) -> bool {
+    live_filter(state)
+        .await
+        .terms
+        .iter()
+        .any(|t| t.term == term)
+}
+
 /// Runs a script in the page and returns its value.
 async fn script(client: &Client, js: &str) -> Value {
     client.execute(js, vec![]).await.unwrap()
@@ -729,11 +734,7 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     click(&client, "[data-raqib=proposal-apply]").await;
     click(&client, "[data-raqib=confirm-yes]").await;
     eventually("the staged word was not applied", || async {
-        live_filter(&raqib.state)
-            .await
-            .terms
-            .iter()
-            .any(|t| t.term == "قرقوش")
+        has_live_term(&raqib.state, "قرقوش").await
     })
     .await;
     click(&client, "[data-tab=versions]").await;
