@@ -173,8 +173,9 @@ impl Lexicon {
         self.entries.is_empty()
     }
 
-    /// Every match in `keys`, each (entry, raw span) once.
-    pub fn find(&self, keys: &Keys) -> Vec<Match> {
+    /// Every match in `keys` (the keys of `raw`), each (entry, raw span) once, and the
+    /// same words once within a list (see [`Lexicon::drop_repeats`]).
+    pub fn find(&self, raw: &str, keys: &Keys) -> Vec<Match> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
@@ -203,6 +204,7 @@ impl Lexicon {
                 }
             }
         }
+        self.drop_repeats(raw, &mut found);
         found
     }
 
@@ -212,7 +214,7 @@ impl Lexicon {
     /// the very same words. A longer phrase that adds a word («استخراج تأشيرات بسرعة»
     /// beside «استخراج تأشيرات») is more evidence and both count. `raw` is the text the
     /// spans point into.
-    pub fn drop_repeats(&self, raw: &str, found: &mut Vec<Match>) {
+    fn drop_repeats(&self, raw: &str, found: &mut Vec<Match>) {
         let entries = &self.entries;
         let same_words = |outer: (usize, usize), inner: (usize, usize)| {
             let before = raw.get(outer.0..inner.0).unwrap_or(" ");
@@ -358,7 +360,7 @@ mod tests {
 
     fn matched(lexicon: &Lexicon, text: &str) -> Vec<String> {
         lexicon
-            .find(&Keys::of(text))
+            .find(text, &Keys::of(text))
             .into_iter()
             .map(|m| lexicon.entries()[m.entry].spec.term.clone())
             .collect()
@@ -450,8 +452,7 @@ mod tests {
             ("visa service fast", Language::En),
         ]);
         let kept = |text: &str| {
-            let mut found = lex.find(&Keys::of(text));
-            lex.drop_repeats(text, &mut found);
+            let found = lex.find(text, &Keys::of(text));
             let mut terms: Vec<String> = found
                 .iter()
                 .map(|m| lex.entries()[m.entry].spec.term.clone())
@@ -482,7 +483,7 @@ mod tests {
     fn split_letters_are_found_in_the_joined_key_with_the_raw_span() {
         let lex = lexicon(&[("واتساب", Language::Ar)]);
         let text = "راسلنا و ا ت س ا ب الان";
-        let found = lex.find(&Keys::of(text));
+        let found = lex.find(text, &Keys::of(text));
         assert_eq!(found.len(), 1);
         let (s, e) = found[0].span;
         assert_eq!(&text[s..e], "و ا ت س ا ب");

@@ -152,9 +152,7 @@ impl Filter {
 
     fn text_hits(&self, raw: &str, keys: &Keys, field: Field, hits: &mut Vec<Hit>) {
         let mut disguised: Option<(usize, usize)> = None;
-        let mut found = self.lexicon.find(keys);
-        self.lexicon.drop_repeats(raw, &mut found);
-        for m in found {
+        for m in self.lexicon.find(raw, keys) {
             let entry = &self.lexicon.entries()[m.entry];
             let spec = &entry.spec;
             let weight = if spec.category == Category::Identity {
