@@ -25,15 +25,41 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use crate::unicode::is_invisible;
 
-/// A normalized key and, for each of its bytes, the raw byte range it came from.
-#[derive(Clone, Debug, Default)]
+/// A normalized key and, for each of its bytes, the raw byte range it came from. The
+/// one-byte-per-character form the automaton and fingerprints read (see [`compact`]) is
+/// kept beside the text as it is written, rather than re-decoded afterwards.
+#[derive(Clone, Debug)]
 pub struct Key {
     text: String,
     origin: Vec<(u32, u32)>,
-    compact: std::sync::OnceLock<(Vec<u8>, Vec<u32>)>,
+    /// One byte per char of `text`.
+    compact: Vec<u8>,
+    /// For each byte of `compact` and the end, its offset in `text`.
+    offsets: Vec<u32>,
+    /// The last char of `text` (read for every char written; decoding it back from the
+    /// string each time costs more than keeping it).
+    last: Option<char>,
+}
+
+impl Default for Key {
+    fn default() -> Self {
+        Key::with_capacity(0)
+    }
 }
 
 impl Key {
+    fn with_capacity(bytes: usize) -> Key {
+        let mut offsets = Vec::with_capacity(bytes + 1);
+        offsets.push(0);
+        Key {
+            text: String::with_capacity(bytes),
+            origin: Vec::with_capacity(bytes),
+            compact: Vec::with_capacity(bytes),
+            offsets,
+            last: None,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -42,10 +68,10 @@ impl Key {
         self.text.len()
     }
 
-    /// The key with one byte per character (see [`compact`]), made once on first use.
+    /// The key with one byte per character (see [`compact`]) and, for each byte and the
+    /// end, its offset in the key.
     pub fn compact(&self) -> (&[u8], &[u32]) {
-        let (bytes, offsets) = self.compact.get_or_init(|| compact(&self.text));
-        (bytes, offsets)
+        (&self.compact, &self.offsets)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -67,34 +93,58 @@ impl Key {
     }
 
     fn push(&mut self, c: char, from: (u32, u32)) {
-        let before = self.text.len();
+        let n = c.len_utf8();
         self.text.push(c);
-        for _ in before..self.text.len() {
-            self.origin.push(from);
-        }
+        self.origin.extend(std::iter::repeat_n(from, n));
+        self.compact.push(compact_byte(c));
+        self.offsets.push(self.text.len() as u32);
+        self.last = Some(c);
     }
 
     /// Widens the origin of the last char to also cover `to` (a collapsed repeat).
     fn extend_last(&mut self, to: u32) {
-        let Some(last) = self.text.chars().next_back() else {
+        let Some(last) = self.last else {
             return;
         };
-        let n = last.len_utf8();
         let len = self.origin.len();
-        for entry in &mut self.origin[len - n..] {
+        for entry in &mut self.origin[len - last.len_utf8()..] {
             entry.1 = entry.1.max(to);
         }
     }
 
     fn last_char(&self) -> Option<char> {
-        self.text.chars().next_back()
+        self.last
     }
 
     fn trim_trailing_space(&mut self) {
-        if self.text.ends_with(' ') {
+        if self.last == Some(' ') {
             self.text.pop();
             self.origin.pop();
+            self.compact.pop();
+            self.offsets.pop();
+            self.last = self.text.chars().next_back();
         }
+    }
+
+    /// Appends `from.text[start..end]` (on char boundaries) with its origins.
+    fn copy_from(&mut self, from: &Key, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        let (first, last) = (
+            from.offsets.partition_point(|&o| (o as usize) < start),
+            from.offsets.partition_point(|&o| (o as usize) < end),
+        );
+        let shift = self.text.len() as i64 - start as i64;
+        self.text.push_str(&from.text[start..end]);
+        self.origin.extend_from_slice(&from.origin[start..end]);
+        self.compact.extend_from_slice(&from.compact[first..last]);
+        self.offsets.extend(
+            from.offsets[first + 1..=last]
+                .iter()
+                .map(|&o| (i64::from(o) + shift) as u32),
+        );
+        self.last = self.text.chars().next_back();
     }
 }
 
@@ -106,16 +156,20 @@ pub fn compact(key: &str) -> (Vec<u8>, Vec<u32>) {
     let mut bytes = Vec::with_capacity(key.len());
     let mut offsets = Vec::with_capacity(key.len() + 1);
     for (i, c) in key.char_indices() {
-        let cp = c as u32;
-        bytes.push(match cp {
-            0..=0x7F => cp as u8,
-            0x0620..=0x069E => (0x80 + (cp - 0x0620)) as u8,
-            _ => 0xFF,
-        });
+        bytes.push(compact_byte(c));
         offsets.push(i as u32);
     }
     offsets.push(key.len() as u32);
     (bytes, offsets)
+}
+
+fn compact_byte(c: char) -> u8 {
+    let cp = c as u32;
+    match cp {
+        0..=0x7F => cp as u8,
+        0x0620..=0x069E => (0x80 + (cp - 0x0620)) as u8,
+        _ => 0xFF,
+    }
 }
 
 /// The three keys of one text.
@@ -171,11 +225,7 @@ enum Class {
 
 /// Builds the text key of `raw`.
 pub fn text_key(raw: &str) -> Key {
-    let mut key = Key {
-        text: String::with_capacity(raw.len()),
-        origin: Vec::with_capacity(raw.len()),
-        ..Key::default()
-    };
+    let mut key = Key::with_capacity(raw.len());
     // The current run of one Latin letter: (letter, count, origin of its first char).
     let mut run = Run::default();
     let table = &*FAST;
@@ -260,7 +310,7 @@ fn feed(key: &mut Key, run: &mut Run, class: Class, from: (u32, u32)) {
         Class::Nothing => {}
         Class::Separator => {
             run.flush(key);
-            if !key.text.is_empty() && !key.text.ends_with(' ') {
+            if key.last.is_some_and(|c| c != ' ') {
                 key.push(' ', from);
             }
         }
@@ -408,21 +458,17 @@ fn joined_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
             j += 1;
         }
         if j - i >= 3 {
-            let key = out.get_or_insert_with(|| Key {
-                text: String::with_capacity(text.len()),
-                origin: Vec::with_capacity(text.len()),
-                ..Key::default()
-            });
-            copy_bytes(key, text, copied, words[i].0);
+            let key = out.get_or_insert_with(|| Key::with_capacity(text.len()));
+            key.copy_from(text, copied, words[i].0);
             for &(s, e) in &words[i..j] {
-                copy_bytes(key, text, s, e);
+                key.copy_from(text, s, e);
             }
             copied = words[j - 1].1;
         }
         i = j;
     }
     let mut key = out?;
-    copy_bytes(&mut key, text, copied, text.len());
+    key.copy_from(text, copied, text.len());
     Some(key)
 }
 
@@ -436,14 +482,10 @@ fn leet_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
     if !words.iter().any(|&w| mixed(w)) {
         return None;
     }
-    let mut key = Key {
-        text: String::with_capacity(s.len()),
-        origin: Vec::with_capacity(s.len()),
-        ..Key::default()
-    };
+    let mut key = Key::with_capacity(s.len());
     let mut copied = 0;
     for &(a, b) in words.iter().filter(|&&w| mixed(w)) {
-        copy_bytes(&mut key, text, copied, a);
+        key.copy_from(text, copied, a);
         for (offset, c) in s[a..b].char_indices() {
             let mapped = match c {
                 '0' => 'o',
@@ -460,15 +502,8 @@ fn leet_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
         }
         copied = b;
     }
-    copy_bytes(&mut key, text, copied, s.len());
+    key.copy_from(text, copied, s.len());
     Some(key)
-}
-
-fn copy_bytes(out: &mut Key, from: &Key, start: usize, end: usize) {
-    if start < end {
-        out.text.push_str(&from.text[start..end]);
-        out.origin.extend_from_slice(&from.origin[start..end]);
-    }
 }
 
 /// Byte ranges of the words of a key (keys separate words with single spaces).
@@ -626,6 +661,28 @@ mod tests {
             let key = text_key(raw);
             let leet = leet_key(&key, &words(key.as_str()));
             assert_eq!(leet.as_ref().map(Key::as_str), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_kept_compact_form_is_the_key_re_encoded() {
+        let texts = [
+            "",
+            "!!!",
+            "قال: يا كَلْــبُ! وااااتساب",
+            "call ف ي ا ج ر ا now و🌹ا🌹ت🌹س",
+            "you are an 1d10t, sh1t ٠٥٥١٢٣ café",
+            "س.ك.س 7mar ｗｈａｔｓａｐｐ ",
+        ];
+        for raw in texts {
+            let keys = Keys::of(raw);
+            for (kind, key) in keys.each() {
+                let (bytes, offsets) = key.compact();
+                let (want_bytes, want_offsets) = compact(key.as_str());
+                assert_eq!(bytes, want_bytes.as_slice(), "{kind:?} of {raw:?}");
+                assert_eq!(offsets, want_offsets.as_slice(), "{kind:?} of {raw:?}");
+                assert_eq!(key.last_char(), key.as_str().chars().next_back());
+            }
         }
     }
 

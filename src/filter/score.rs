@@ -7,28 +7,20 @@
 //! (reputation, repetition, allowed links) only move the total. Shadow hits are recorded
 //! and ignored here.
 
-use std::collections::HashMap;
-
 use super::model::{Category, Class, Family, Hit};
 use super::settings::FilterSettings;
 
 /// The class and score of a set of hits.
 pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f32) {
-    let mut by_rule: HashMap<&str, &Hit> = HashMap::new();
-    for hit in hits.iter().filter(|h| !h.shadow) {
-        by_rule
-            .entry(hit.rule.as_str())
-            .and_modify(|best| {
-                if hit.weight > best.weight {
-                    *best = hit;
-                }
-            })
-            .or_insert(hit);
-    }
+    // A comment has tens of hits: sorting them beats hashing every rule id.
+    let mut by_rule: Vec<&Hit> = hits.iter().filter(|h| !h.shadow).collect();
+    // The heaviest hit of each rule first, so it is the one `dedup_by` keeps.
+    by_rule.sort_unstable_by(|a, b| a.rule.cmp(&b.rule).then(b.weight.total_cmp(&a.weight)));
+    by_rule.dedup_by(|later, kept| later.rule == kept.rule);
     let (mut abuse, mut spam, mut neutral) = (0f32, 0f32, 0f32);
     let mut identity = 0usize;
     let mut floor = Class::Ok;
-    for hit in by_rule.values() {
+    for hit in by_rule {
         floor = floor.max(hit.action.floor());
         if let Some(action) = settings.category_actions.get(&hit.category) {
             let forced = action.floor();

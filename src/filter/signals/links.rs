@@ -74,6 +74,17 @@ fn host_of(url: &str) -> String {
     host.strip_prefix("www.").unwrap_or(host).to_string()
 }
 
+/// `host` and every domain it is under, most specific first: `a.b.example.com`,
+/// `b.example.com`, `example.com`, `com`. A set of domains is asked about each, rather
+/// than each domain of a long list being compared with the host.
+pub fn host_and_parents(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(host).chain(
+        host.match_indices('.')
+            .map(move |(i, _)| &host[i + 1..])
+            .filter(|rest| !rest.is_empty()),
+    )
+}
+
 /// Does `host` equal `domain` or end with `.domain`?
 pub fn under(host: &str, domain: &str) -> bool {
     host == domain
@@ -140,6 +151,11 @@ mod tests {
 
     #[test]
     fn allowed_domains_match_on_a_dot_boundary() {
+        assert_eq!(
+            host_and_parents("a.moh.gov.sa").collect::<Vec<_>>(),
+            ["a.moh.gov.sa", "moh.gov.sa", "gov.sa", "sa"]
+        );
+        assert_eq!(host_and_parents("localhost").count(), 1);
         assert!(under("moh.gov.sa", "gov.sa"));
         assert!(under("gov.sa", "gov.sa"));
         assert!(!under("xgov.sa", "gov.sa"));

@@ -5,7 +5,7 @@ mod links;
 mod phones;
 mod shape;
 
-pub use links::{Link, links, under};
+pub use links::{Link, host_and_parents, links, under};
 
 use super::fingerprint::Duplicate;
 use super::model::{Category, Field, Hit};
@@ -53,7 +53,8 @@ pub fn text_signals(
     let mut counted_links = 0;
     let found = if scan.dotted { links(raw) } else { Vec::new() };
     for link in found {
-        if let Some((domain, weight)) = domains.blocked.iter().find(|(d, _)| under(&link.host, d)) {
+        let blocked = host_and_parents(&link.host).find_map(|d| domains.blocked.get_key_value(d));
+        if let Some((domain, weight)) = blocked {
             out.push(hit(
                 "blocked_domain",
                 Category::DomainBlock,
@@ -201,7 +202,7 @@ pub fn meta_signals(
         .email
         .rsplit_once('@')
         .map(|(_, d)| d.to_ascii_lowercase())
-        && domains.disposable.iter().any(|d| under(&domain, d))
+        && host_and_parents(&domain).any(|d| domains.disposable.contains(d))
     {
         out.push(hit(
             "disposable_email",
