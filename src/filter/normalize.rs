@@ -92,6 +92,7 @@ impl Key {
         )
     }
 
+    #[inline(always)]
     fn push(&mut self, c: char, from: (u32, u32)) {
         let n = c.len_utf8();
         self.text.push(c);
@@ -305,6 +306,7 @@ impl Run {
     }
 }
 
+#[inline(always)]
 fn feed(key: &mut Key, run: &mut Run, class: Class, from: (u32, u32)) {
     match class {
         Class::Nothing => {}

@@ -66,6 +66,42 @@ fn byte_class(b: &[u8], i: usize) -> (u8, usize) {
     }
 }
 
+/// What `Scan::of` needs to know of one byte before looking closer: most bytes (ASCII
+/// letters and punctuation, UTF-8 continuation bytes) need one table read.
+const VISIBLE: u8 = 1; // the first byte of a char that is not white space
+const LETTER: u8 = 2; // an ASCII letter
+const UPPER: u8 = 4; // an ASCII capital
+const CLOSER: u8 = 8; // a byte the match in `Scan::of` reads
+
+static BYTE_KIND: [u8; 256] = byte_kinds();
+
+const fn byte_kinds() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let x = i as u8;
+        let mut kind = 0;
+        if x & 0xC0 != 0x80 && !x.is_ascii_whitespace() {
+            kind |= VISIBLE;
+        }
+        if x.is_ascii_alphabetic() {
+            kind |= LETTER;
+        }
+        if x.is_ascii_uppercase() {
+            kind |= UPPER;
+        }
+        if matches!(
+            x,
+            b'.' | b'@' | b'[' | b'(' | b'{' | 0xC2 | 0xCD..=0xD4 | 0xD8..=0xDC | 0xE0..=0xE2 | 0xEF | 0xF0 | 0xF3
+        ) {
+            kind |= CLOSER;
+        }
+        table[i] = kind;
+        i += 1;
+    }
+    table
+}
+
 /// What one pass over the UTF-8 bytes of a text tells the other signals, so each does not
 /// read the whole text again.
 #[derive(Clone, Copy, Debug, Default)]
@@ -90,19 +126,18 @@ impl Scan {
         let at = |i: usize| b.get(i).copied().unwrap_or(0);
         let mut s = Scan::default();
         for (i, &x) in b.iter().enumerate() {
-            if x & 0xC0 != 0x80 && !x.is_ascii_whitespace() {
-                s.visible += 1;
+            let kind = BYTE_KIND[usize::from(x)];
+            s.visible += usize::from(kind & VISIBLE != 0);
+            if kind & LETTER != 0 {
+                s.letters += 1;
+                s.upper += usize::from(kind & UPPER != 0);
+                s.scripts |= LATIN;
+                continue;
+            }
+            if kind & CLOSER == 0 {
+                continue;
             }
             match x {
-                b'a'..=b'z' => {
-                    s.letters += 1;
-                    s.scripts |= LATIN;
-                }
-                b'A'..=b'Z' => {
-                    s.letters += 1;
-                    s.upper += 1;
-                    s.scripts |= LATIN;
-                }
                 b'.' => s.dotted |= at(i + 1).is_ascii_alphanumeric(),
                 b'@' => s.at_sign = true,
                 b'[' | b'(' | b'{' => s.bracket = true,
