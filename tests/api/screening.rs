@@ -15,6 +15,8 @@ both!(
     the_honeypot_field_makes_a_comment_spam,
     the_name_field_is_screened_too,
     a_form_token_lets_the_filter_judge_time_to_submit,
+    the_same_advert_from_another_address_is_a_near_duplicate,
+    short_formulas_many_readers_share_are_not_duplicates,
 );
 
 async fn a_clean_comment_arrives_pending_with_class_ok(app: TestApp) {
@@ -141,4 +143,54 @@ async fn a_form_token_lets_the_filter_judge_time_to_submit(app: TestApp) {
 
     let missing = app.get("/api/v1/form-token").await;
     assert_eq!(missing.field_code("article").as_deref(), Some("required"));
+}
+
+/// A comment from `email`, screened and stored: its class and the rules that fired.
+async fn screened_as(
+    app: &TestApp,
+    email: &str,
+    article: &str,
+    text: &str,
+) -> (Class, Vec<String>) {
+    let mut body = comment(article, text);
+    body["email"] = json!(email);
+    let response = app.submit(&body).await;
+    assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+    let id = response.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    let hits: Vec<serde_json::Value> = serde_json::from_str(&stored.hits).unwrap();
+    let rules = hits
+        .iter()
+        .map(|h| h["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    (stored.class, rules)
+}
+
+async fn the_same_advert_from_another_address_is_a_near_duplicate(app: TestApp) {
+    let first = "نقدم لكم أفضل عروض الرحلات السياحية إلى جورجيا وتركيا بأسعار مناسبة جدا مع الفنادق والتنقلات وجولات يومية للعائلات طوال الموسم";
+    let edited = "نقدم لكم افضل عروض الرحلات السياحيه الى جورجيا وتركيا باسعار مناسبة جداً مع الفنادق والتنقلات وجولات يومية للعوائل طوال الصيف";
+    let (_, rules) = screened_as(&app, "a@example.com", "/news/one", first).await;
+    assert!(!rules.iter().any(|r| r.contains("duplicate")), "{rules:?}");
+    let (class, rules) = screened_as(&app, "b@example.net", "/news/two", edited).await;
+    assert!(
+        rules.iter().any(|r| r == "signal:duplicate"),
+        "the edited copy on another article: {rules:?}"
+    );
+    assert_ne!(class, Class::Ok);
+}
+
+async fn short_formulas_many_readers_share_are_not_duplicates(app: TestApp) {
+    // Under an obituary many readers write the same few words; none of them is an advert.
+    for (i, text) in [
+        "الله يرحمه ويغفر له ويسكنه فسيح جناته",
+        "الله يرحمه ويغفر له ويسكنه فسيح جناته يا رب",
+        "الله يرحمه و يغفر له ويسكنه فسيح جناته",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (class, rules) =
+            screened_as(&app, &format!("reader{i}@example.com"), "/news/obit", text).await;
+        assert_eq!(class, Class::Ok, "{text}: {rules:?}");
+    }
 }
