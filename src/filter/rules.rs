@@ -5,7 +5,9 @@
 //! Arabic letter): such a rule would flag every comment (Lemmy's `build_and_check_regex`
 //! refuses a regex that matches "1" for the same reason).
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::{Input, PatternSet};
 
 use super::lists::{RuleSpec, Target};
 
@@ -64,7 +66,10 @@ pub fn validate_pattern(pattern: &str) -> Result<(), String> {
 /// The compiled rules of one target.
 #[derive(Debug)]
 pub struct RuleBook {
-    set: Option<RegexSet>,
+    /// All patterns in one automaton, asked first whether anything matches at all. It runs
+    /// without a literal prefilter: the rules' leading words («ربح», "earn", a space) occur
+    /// in most comments, and confirming each candidate cost more than the plain scan.
+    set: Option<meta::Regex>,
     regexes: Vec<Regex>,
     specs: Vec<RuleSpec>,
 }
@@ -84,10 +89,15 @@ impl RuleBook {
         let set = if specs.is_empty() {
             None
         } else {
+            let patterns: Vec<&str> = specs.iter().map(|s| s.pattern.as_str()).collect();
             Some(
-                RegexSetBuilder::new(specs.iter().map(|s| s.pattern.as_str()))
-                    .size_limit(SIZE_LIMIT * 4)
-                    .build()
+                meta::Builder::new()
+                    .configure(
+                        meta::Config::new()
+                            .auto_prefilter(false)
+                            .nfa_size_limit(Some(SIZE_LIMIT * 4)),
+                    )
+                    .build_many(&patterns)
                     .map_err(|e| format!("rules do not compile together: {e}"))?,
             )
         };
@@ -111,8 +121,11 @@ impl RuleBook {
         if !set.is_match(text) {
             return Vec::new();
         }
-        set.matches(text)
-            .into_iter()
+        let mut matched = PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&Input::new(text), &mut matched);
+        matched
+            .iter()
+            .map(|i| i.as_usize())
             .filter_map(|i| {
                 self.regexes[i]
                     .find(text)
