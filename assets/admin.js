@@ -387,6 +387,7 @@
       'signal.trusted_author': 'كاتب موثوق (سالب)',
       'signal.trusted_after': 'تعليقات منشورة ليصبح الكاتب موثوقاً',
       'signal.known_spammer': 'مرسل سبام معروف (لكل تعليق سبام)',
+      'signal.abuse_model': 'النموذج المتعلم يراه مسيئاً (0 يوقفه)',
       'signal.identity_boost': 'هوية مع إهانة (لكل كلمة هوية)',
       'signalHint.too_fast_ms': 'عدد صحيح: أقل مدة بين عرض النموذج وإرساله',
       'signalHint.trusted_after': 'عدد صحيح',
@@ -813,6 +814,7 @@
       'signal.trusted_author': 'Trusted author (negative)',
       'signal.trusted_after': 'Approved comments to be trusted',
       'signal.known_spammer': 'Known spammer (per spam comment)',
+      'signal.abuse_model': 'The learned model finds it offensive (0 turns it off)',
       'signal.identity_boost': 'Identity with an insult (per identity term)',
       'signalHint.too_fast_ms': 'A whole number: the shortest time between serving the form and sending it',
       'signalHint.trusted_after': 'A whole number',
@@ -1036,7 +1038,7 @@
   const SIGNALS = ['link', 'phone', 'spelled_phone', 'email_in_text', 'obfuscated_link', 'hidden_characters',
     'mixed_script', 'split_letters', 'repeated_word', 'shouting', 'emoji_flood', 'disposable_email',
     'honeypot', 'too_fast', 'too_fast_ms', 'duplicate_other', 'duplicate_same', 'trusted_author',
-    'trusted_after', 'known_spammer', 'identity_boost'];
+    'trusted_after', 'known_spammer', 'identity_boost', 'abuse_model'];
   const INTEGER_SIGNALS = ['too_fast_ms', 'trusted_after'];
   const STAGE_KEY = 'raqib.admin.stage';
   // An approved share at or above these marks a rule as harmful / suspect in the statistics.

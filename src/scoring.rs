@@ -210,6 +210,26 @@ pub fn score(
     Ok(summary)
 }
 
+/// The labelled lines of one half of `input` for training the abuse model: `abuse` lines
+/// as offensive, `ham` lines as civil; spam and unlabelled lines are left out.
+pub fn labelled_texts(input: impl BufRead, half: Half) -> Result<Vec<(String, bool)>, String> {
+    let mut out = Vec::new();
+    for (index, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| format!("line {}: {e}", index + 1))?;
+        if line.trim().is_empty() || !half.keeps(index) {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(&line)
+            .map_err(|e| format!("line {}: not a comment line: {e}", index + 1))?;
+        match parsed.label.as_deref() {
+            Some("abuse") => out.push((parsed.text, true)),
+            Some("ham") => out.push((parsed.text, false)),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! score, and the hits that explain it, each with a span in the text as submitted.
 
 pub mod fingerprint;
+pub mod learned;
 pub mod lexicon;
 pub mod lists;
 pub mod model;
@@ -124,6 +125,11 @@ impl Filter {
         }
         for (rule, span) in self.email_rules.find(&input.email.to_lowercase()) {
             hits.push(rule_hit(rule, Field::Email, Some(span)));
+        }
+        if self.settings.signals.abuse_model != 0.0
+            && let Some(model) = learned::AbuseModel::shipped()
+        {
+            signals::model_signal(model, &body_keys.text, &self.settings.signals, &mut hits);
         }
         let domains = self.domains();
         signals::meta_signals(input, ctx, &self.settings.signals, &domains, &mut hits);
@@ -376,5 +382,40 @@ mod verdicts {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_learned_model_holds_offence_the_lists_miss_and_can_be_turned_off() {
+        // A curse and threat with no listed word (our own sentence, not in any training set).
+        let body = "يا ويلكم من الله يا ظلمة سيأتي يومكم";
+        let input = Input {
+            body,
+            ..Input::default()
+        };
+        assert!(
+            learned::AbuseModel::shipped().is_some(),
+            "the shipped model loads"
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
+        let filter = Filter::load(&Source::Dir(dir.clone()), FilterSettings::default()).unwrap();
+        let verdict = filter.check(&input, &Context::default());
+        assert_eq!(verdict.class, Class::Hold, "{:#?}", verdict.hits);
+        let hit = verdict
+            .hits
+            .iter()
+            .find(|h| h.rule == "signal:abuse_model")
+            .expect("the model's hit");
+        assert_eq!(hit.category, Category::Insult);
+        let civil = Input {
+            body: "ما شاء الله تقرير رائع ومعلومات مفيدة شكرا لكم على المتابعة",
+            ..Input::default()
+        };
+        assert_eq!(filter.check(&civil, &Context::default()).class, Class::Ok);
+
+        let mut settings = FilterSettings::default();
+        settings.signals.abuse_model = 0.0;
+        let off = Filter::load(&Source::Dir(dir), settings).unwrap();
+        let verdict = off.check(&input, &Context::default());
+        assert_eq!(verdict.class, Class::Ok, "{:#?}", verdict.hits);
     }
 }

@@ -60,6 +60,7 @@ impl FilterSettings {
             s.duplicate_same,
             s.trusted_author,
             s.known_spammer,
+            s.abuse_model,
         ];
         if weights.iter().any(|w| !w.is_finite() || w.abs() > 1_000.0) {
             return Err("signal weights must be numbers between -1000 and 1000".into());
@@ -114,6 +115,9 @@ pub struct SignalWeights {
     pub trusted_after: u32,
     /// Per comment of the author's marked spam (at most three count).
     pub known_spammer: f32,
+    /// The learned abuse model finds the body offensive (`src/filter/learned.rs`); 0 turns
+    /// the model off. At the default weight it holds a comment alone and never blocks one.
+    pub abuse_model: f32,
 }
 
 impl Default for SignalWeights {
@@ -140,6 +144,7 @@ impl Default for SignalWeights {
             trusted_author: -2.5,
             trusted_after: 3,
             known_spammer: 2.0,
+            abuse_model: 1.5,
         }
     }
 }

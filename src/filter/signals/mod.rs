@@ -279,3 +279,27 @@ pub fn duplicate_signal(duplicate: Option<Duplicate>, w: &SignalWeights, out: &m
         None => {}
     }
 }
+
+/// The learned abuse signal: the model's probability past its calibrated cut-off.
+pub fn model_signal(
+    model: &super::learned::AbuseModel,
+    key: &super::normalize::Key,
+    w: &SignalWeights,
+    out: &mut Vec<Hit>,
+) {
+    if let Some(p) = model.probability(key)
+        && p >= model.threshold
+    {
+        out.push(hit(
+            "abuse_model",
+            Category::Insult,
+            w.abuse_model,
+            Field::Body,
+            None,
+            format!(
+                "worded like offensive comments the model was trained on ({:.0}% sure)",
+                p * 100.0
+            ),
+        ));
+    }
+}
