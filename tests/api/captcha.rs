@@ -283,7 +283,9 @@ async fn an_empty_pool_under_a_burst_sheds_load_with_retry_after() {
 #[tokio::test]
 async fn adaptive_mode_asks_only_recent_or_doubtful_commenters() {
     let app = TestApp::sqlite_with(|c| c.captcha.mode = Mode::Adaptive).await;
-    let first = app.submit(&comment("/news/a", "تعليق مهذب")).await;
+    let first = app
+        .submit(&comment("/news/a", "شكرا على التقرير المفيد"))
+        .await;
     assert_eq!(first.status, StatusCode::ACCEPTED);
     let second = app.submit(&comment("/news/a", "تعليق ثان بعد لحظة")).await;
     assert_eq!(second.status, StatusCode::PRECONDITION_REQUIRED);
