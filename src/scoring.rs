@@ -163,6 +163,22 @@ fn pct(value: Option<f64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// The comment lines of one half of `input` (blank lines skipped), or the error naming the
+/// first line that is not one.
+fn lines(input: impl BufRead, half: Half) -> impl Iterator<Item = Result<Line, String>> {
+    input
+        .lines()
+        .enumerate()
+        .filter_map(move |(index, line)| match line {
+            Err(e) => Some(Err(format!("line {}: {e}", index + 1))),
+            Ok(line) if line.trim().is_empty() || !half.keeps(index) => None,
+            Ok(line) => Some(
+                serde_json::from_str(&line)
+                    .map_err(|e| format!("line {}: not a comment line: {e}", index + 1)),
+            ),
+        })
+}
+
 /// Scores every line of `input`; writes result lines to `output` when given; returns the
 /// summary of labelled lines.
 pub fn score(
@@ -174,13 +190,8 @@ pub fn score(
     // The server's own screening path, with its near-duplicate memory.
     let screen = Screen::new(filter, 0, &Keys::from_secret(b"raqib score"));
     let mut summary = Summary::default();
-    for (index, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| format!("line {}: {e}", index + 1))?;
-        if line.trim().is_empty() || !half.keeps(index) {
-            continue;
-        }
-        let parsed: Line = serde_json::from_str(&line)
-            .map_err(|e| format!("line {}: not a comment line: {e}", index + 1))?;
+    for parsed in lines(input, half) {
+        let parsed = parsed?;
         let input = Input {
             body: &parsed.text,
             name: &parsed.name,
@@ -214,13 +225,8 @@ pub fn score(
 /// as offensive, `ham` lines as civil; spam and unlabelled lines are left out.
 pub fn labelled_texts(input: impl BufRead, half: Half) -> Result<Vec<(String, bool)>, String> {
     let mut out = Vec::new();
-    for (index, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| format!("line {}: {e}", index + 1))?;
-        if line.trim().is_empty() || !half.keeps(index) {
-            continue;
-        }
-        let parsed: Line = serde_json::from_str(&line)
-            .map_err(|e| format!("line {}: not a comment line: {e}", index + 1))?;
+    for parsed in lines(input, half) {
+        let parsed = parsed?;
         match parsed.label.as_deref() {
             Some("abuse") => out.push((parsed.text, true)),
             Some("ham") => out.push((parsed.text, false)),
