@@ -404,6 +404,15 @@ fn check_wordlists(config: &Config) -> Result<(), String> {
         loaded.disposable_domains.len(),
         loaded.rules.len()
     );
+    match raqib::filter::learned::AbuseModel::shipped() {
+        Some(model) => println!(
+            "  learned abuse model: built in, cut-off {:.3}, weight {}",
+            model.threshold, config.filter.signals.abuse_model
+        ),
+        None => {
+            println!("  learned abuse model: none (wordlists/abuse_model.bin is empty or invalid)")
+        }
+    }
     let started = std::time::Instant::now();
     let filter = Filter::compile(&loaded, config.filter.clone())?;
     println!(
