@@ -359,11 +359,10 @@ fn train_model(
     };
     let (model, calibration) =
         train(&texts, training).ok_or("training needs both abuse and ham lines")?;
-    let abusive = texts.iter().filter(|t| t.abusive).count();
     println!(
-        "trained on {} texts ({} offensive); cut-off {:.3}: in {}-fold cross-validation it flags {:.1}% of the offensive and {:.1}% of the civil texts of the calibrating files",
+        "trained on {} of the {} texts (the rest have too few Arabic letters); cut-off {:.3}: in {}-fold cross-validation it flags {:.1}% of the offensive and {:.1}% of the civil texts of the calibrating files",
+        calibration.texts,
         texts.len(),
-        abusive,
         calibration.threshold,
         training.folds,
         calibration.abuse_flagged * 100.0,
