@@ -194,3 +194,29 @@ async fn short_formulas_many_readers_share_are_not_duplicates(app: TestApp) {
         assert_eq!(class, Class::Ok, "{text}: {rules:?}");
     }
 }
+
+#[tokio::test]
+async fn the_learned_model_holds_through_the_server() {
+    let app = TestApp::sqlite_with(|c| {
+        c.filter.signals.abuse_model = raqib::filter::FilterSettings::default().signals.abuse_model
+    })
+    .await;
+    // A curse and threat with no listed word in it (our own sentence).
+    let (class, rules) = screened_as(
+        &app,
+        "angry@example.com",
+        "/news/m",
+        "يا ويلكم من الله يا ظلمة سيأتي يومكم",
+    )
+    .await;
+    assert_eq!(class, Class::Hold, "{rules:?}");
+    assert_eq!(rules, ["signal:abuse_model"]);
+    let (class, rules) = screened_as(
+        &app,
+        "kind@example.com",
+        "/news/m",
+        "ما شاء الله تقرير رائع ومعلومات مفيدة شكرا لكم على المتابعة",
+    )
+    .await;
+    assert_eq!(class, Class::Ok, "{rules:?}");
+}

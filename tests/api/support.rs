@@ -47,6 +47,10 @@ pub fn test_config(database_url: String) -> Config {
     };
     // Most tests are about something else; the captcha tests turn it on.
     config.captcha.mode = raqib::captcha::Mode::Off;
+    // The learned abuse model holds about one civil comment in twenty, so it would make the
+    // short placeholder sentences of tests about other things depend on each retraining.
+    // `screening::the_learned_model_holds_through_the_server` turns it on.
+    config.filter.signals.abuse_model = 0.0;
     config
 }
 
