@@ -58,7 +58,7 @@ impl AbuseModel {
         if arabic < MIN_ARABIC_LETTERS || n == 0 {
             return None;
         }
-        Some(sigmoid(self.bias + sum / (n as f32).sqrt()))
+        Some(self.probability_of(sum, 1.0 / (n as f32).sqrt()))
     }
 
     /// The file format: magic, version, hash bits, bias, threshold, then the weights, all
@@ -244,7 +244,7 @@ pub fn train(texts: &[Labelled], settings: Training) -> Option<(AbuseModel, Cali
             .filter(|(i, _)| i % folds != fold)
             .map(|(_, e)| e)
             .collect();
-        let model = fit(&train_set, settings, 0.5);
+        let model = fit(&train_set, settings);
         for e in examples.iter().skip(fold).step_by(folds) {
             held_out.push((model.score(e), e));
         }
@@ -275,18 +275,28 @@ pub fn train(texts: &[Labelled], settings: Training) -> Option<(AbuseModel, Cali
         ham_flagged: rate(false),
     };
     let all: Vec<&Example> = examples.iter().collect();
-    Some((fit(&all, settings, threshold), calibration))
+    let model = AbuseModel {
+        threshold,
+        ..fit(&all, settings)
+    };
+    Some((model, calibration))
 }
 
 impl AbuseModel {
     fn score(&self, e: &Example) -> f32 {
         let sum: f32 = e.buckets.iter().map(|&b| self.weights[b as usize]).sum();
-        sigmoid(self.bias + sum * e.scale)
+        self.probability_of(sum, e.scale)
+    }
+
+    /// The probability for a text whose features' weights sum to `sum`, each occurrence
+    /// counting `scale` (1/√n): the one formula of checking and training.
+    fn probability_of(&self, sum: f32, scale: f32) -> f32 {
+        sigmoid(self.bias + sum * scale)
     }
 }
 
 /// Logistic regression by AdaGrad, each class weighted to count as much as the other.
-fn fit(examples: &[&Example], settings: Training, threshold: f32) -> AbuseModel {
+fn fit(examples: &[&Example], settings: Training) -> AbuseModel {
     let positives = examples.iter().filter(|e| e.abusive).count().max(1) as f32;
     let negatives = (examples.len() as f32 - positives).max(1.0);
     let total = examples.len() as f32;
@@ -299,7 +309,8 @@ fn fit(examples: &[&Example], settings: Training, threshold: f32) -> AbuseModel 
     };
     let mut model = AbuseModel {
         bias: 0.0,
-        threshold,
+        // Set by `train` from cross-validation; a fold's model is only scored.
+        threshold: 0.5,
         weights: vec![0.0; 1 << BITS],
     };
     let mut squares = vec![1e-6f32; 1 << BITS];

@@ -69,6 +69,9 @@ pub struct Filter {
     blocked_domains: BTreeMap<String, f32>,
     allowed_domains: Vec<String>,
     disposable_domains: HashSet<String>,
+    /// The learned abuse model, when shipped and its weight is not 0 (decided once here,
+    /// not on every check).
+    abuse_model: Option<&'static learned::AbuseModel>,
     settings: FilterSettings,
 }
 
@@ -84,6 +87,8 @@ impl Filter {
             blocked_domains: lists.blocked_domains.clone(),
             allowed_domains: lists.allowed_domains.clone(),
             disposable_domains: lists.disposable_domains.clone(),
+            abuse_model: learned::AbuseModel::shipped()
+                .filter(|_| settings.signals.abuse_model != 0.0),
             settings,
         })
     }
@@ -126,9 +131,7 @@ impl Filter {
         for (rule, span) in self.email_rules.find(&input.email.to_lowercase()) {
             hits.push(rule_hit(rule, Field::Email, Some(span)));
         }
-        if self.settings.signals.abuse_model != 0.0
-            && let Some(model) = learned::AbuseModel::shipped()
-        {
+        if let Some(model) = self.abuse_model {
             signals::model_signal(model, &body_keys.text, &self.settings.signals, &mut hits);
         }
         let domains = self.domains();
