@@ -2,7 +2,7 @@
 //! boundaries and Arabic clitics checked by hand (Unicode `\b` in a regex is far slower).
 //!
 //! An Arabic entry matches a whole word, optionally behind the clitics و ف ب ك ل, ال, لل,
-//! يا and their combinations, and before a pronoun or plural suffix — but only entries of
+//! يا, the demonstrative هال and their combinations, and before a pronoun or plural suffix — but only entries of
 //! three letters or more take clitics, so «بكس» (a pickup truck) does not match a two-letter
 //! entry behind the preposition ب, and «عكس», «مصر», «تاكسي» never match the short words
 //! inside them. A Latin entry matches a whole word (or with a plural `s`/`es`). A prefix
@@ -29,10 +29,12 @@ pub enum MatchMode {
     Prefix,
 }
 
-/// Arabic proclitics and their combinations, as they appear in the text key.
+/// Arabic proclitics and their combinations, as they appear in the text key. «هال» is the
+/// Gulf and Levantine demonstrative article («هالحمار», «بهالكلام»: "this …").
 const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ك", "ل", "ال", "لل", "وال", "فال", "بال", "كال", "ولل", "فلل", "وب", "فب",
-    "ول", "فل", "وك", "فك", "يا", "ويا", "يال", "وبال", "فبال", "س", "وس", "فس",
+    "ول", "فل", "وك", "فك", "يا", "ويا", "يال", "وبال", "فبال", "س", "وس", "فس", "هال", "وهال",
+    "بهال", "فهال", "لهال",
 ];
 
 /// Arabic pronoun, dual and plural suffixes.
@@ -383,6 +385,8 @@ mod tests {
             ("ياكلب", &["كلب"], "vocative joined"),
             ("للكلب", &["كلب"], "li + al"),
             ("كلبك", &["كلب"], "pronoun suffix"),
+            ("شوفوا هالحمار", &["حمار"], "demonstrative هال"),
+            ("بهالكلب", &["كلب"], "bi + demonstrative"),
             ("يا كَلْــــب", &["كلب"], "harakat and tatweel"),
             ("يا كللللب", &["كلب"], "repeated letters"),
             ("عكس الاتجاه", &[], "عكس contains كس"),

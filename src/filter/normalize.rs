@@ -16,7 +16,7 @@
 //! 7. every run of separators (spaces, punctuation, symbols, emoji) becomes one space.
 //!
 //! The **joined key** re-joins runs of single letters split by separators («ف ي ا ج ر ا»,
-//! «س.ك.س», "v-i-a-g-r-a"). The **leet key** reads digits as letters inside Latin words
+//! «س.ك.س», "v-i-a-g-r-a"; two Arabic letters when no space splits them, «ك.س»). The **leet key** reads digits as letters inside Latin words
 //! ("sh1t", "1d10t"). Both are derived from the text key and exist only when they differ.
 //! Word lists go through the same pipeline, so a list entry and the text it should match
 //! always meet in the same form.
@@ -187,7 +187,7 @@ impl Keys {
     pub fn of(raw: &str) -> Keys {
         let text = text_key(raw);
         let words = words(text.as_str());
-        let joined = joined_key(&text, &words);
+        let joined = joined_key(&text, &words, raw);
         let leet = leet_key(&text, &words);
         Keys {
             text,
@@ -440,12 +440,28 @@ pub fn decimal_digit(c: char) -> Option<char> {
         .and_then(|&zero| char::from_digit(cp - zero, 10))
 }
 
-/// The joined key: runs of three or more single-letter words re-joined.
-fn joined_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
+/// The joined key: runs of three or more single-letter words re-joined, and two Arabic
+/// letters split by anything but white space («ك.س», «ط-ز», «كـ*ـس»). Two letters split
+/// by a space stay apart: single-letter words («و», «ب») do stand alone in ordinary text.
+fn joined_key(text: &Key, words: &[(usize, usize)], raw: &str) -> Option<Key> {
     let single = |(s, e): (usize, usize)| {
         let w = &text.as_str()[s..e];
         let mut chars = w.chars();
         matches!((chars.next(), chars.next()), (Some(c), None) if crate::unicode::is_alphabetic(c))
+    };
+    let glued_pair = |a: (usize, usize), b: (usize, usize)| {
+        let arabic = |(s, e): (usize, usize)| {
+            text.as_str()[s..e]
+                .chars()
+                .all(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        };
+        let (_, gap_start) = text.raw_span(a.0, a.1);
+        let (gap_end, _) = text.raw_span(b.0, b.1);
+        arabic(a)
+            && arabic(b)
+            && raw
+                .get(gap_start..gap_end)
+                .is_some_and(|gap| !gap.is_empty() && !gap.chars().any(char::is_whitespace))
     };
     let mut out: Option<Key> = None;
     let mut i = 0;
@@ -459,7 +475,7 @@ fn joined_key(text: &Key, words: &[(usize, usize)]) -> Option<Key> {
         while j < words.len() && single(words[j]) {
             j += 1;
         }
-        if j - i >= 3 {
+        if j - i >= 3 || (j - i == 2 && glued_pair(words[i], words[i + 1])) {
             let key = out.get_or_insert_with(|| Key::with_capacity(text.len()));
             key.copy_from(text, copied, words[i].0);
             for &(s, e) in &words[i..j] {
@@ -636,16 +652,24 @@ mod tests {
             ("v-i-a-g-r-a now", Some("viagra now"), "dashed Latin"),
             ("و🌹ا🌹ت🌹س", Some("واتس"), "emoji between letters"),
             ("و قال ان", None, "a lone conjunction is not a run"),
-            ("ا ب", None, "two letters are not a run"),
+            ("ا ب", None, "two letters split by a space are not a run"),
+            (
+                "كـ.ـس امك",
+                Some("كس امك"),
+                "two letters split by a dot and tatweel",
+            ),
+            ("ط-ز فيك", Some("طز فيك"), "two letters split by a dash"),
+            ("و ب", None, "two lone letters stay apart"),
+            ("a.b test", None, "two Latin letters stay apart (initials)"),
         ];
         for (raw, want, why) in cases {
             let key = text_key(raw);
-            let joined = joined_key(&key, &words(key.as_str()));
+            let joined = joined_key(&key, &words(key.as_str()), raw);
             assert_eq!(joined.as_ref().map(Key::as_str), want, "{why}");
         }
         let raw = "call ف ي ا ج ر ا";
         let key = text_key(raw);
-        let joined = joined_key(&key, &words(key.as_str())).unwrap();
+        let joined = joined_key(&key, &words(key.as_str()), raw).unwrap();
         let at = joined.as_str().find("فياجرا").unwrap();
         let (s, e) = joined.raw_span(at, at + "فياجرا".len());
         assert_eq!(&raw[s..e], "ف ي ا ج ر ا");
