@@ -421,4 +421,39 @@ mod verdicts {
         let verdict = off.check(&input, &Context::default());
         assert_eq!(verdict.class, Class::Ok, "{:#?}", verdict.hits);
     }
+
+    /// Our dialect cases (tests/data/dialects_ar.jsonl: Gulf, Yemeni, Egyptian, Levantine,
+    /// Iraqi, Maghrebi, Sudanese, MSA) through the shipped lists alone. The lists were
+    /// extended against these cases, so this is no held-out figure: it guards that a list
+    /// edit does not lose a dialect (89.7% caught and 3.6% held when written).
+    #[test]
+    fn the_lists_cover_our_dialect_cases() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
+        let mut settings = FilterSettings::default();
+        settings.signals.abuse_model = 0.0;
+        let filter = Filter::load(&Source::Dir(dir), settings).unwrap();
+        let cases = include_str!("../../tests/data/dialects_ar.jsonl");
+        let (mut abuse, mut caught, mut ham, mut held) = (0, 0, 0, 0);
+        for line in cases.lines() {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            let body = case["text"].as_str().unwrap();
+            let verdict = filter.check(
+                &Input {
+                    body,
+                    ..Input::default()
+                },
+                &Context::default(),
+            );
+            let flagged = verdict.class != Class::Ok;
+            match case["label"].as_str() {
+                Some("abuse") => (abuse, caught) = (abuse + 1, caught + usize::from(flagged)),
+                Some("ham") => (ham, held) = (ham + 1, held + usize::from(flagged)),
+                other => panic!("unexpected label {other:?}"),
+            }
+        }
+        assert_eq!((abuse, ham), (360, 360));
+        let (caught, held) = (caught as f64 / 360.0, held as f64 / 360.0);
+        assert!(caught >= 0.85, "abuse caught {caught:.3}");
+        assert!(held <= 0.05, "civil held {held:.3}");
+    }
 }
