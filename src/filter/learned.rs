@@ -49,16 +49,19 @@ impl AbuseModel {
     /// The probability that the text behind `key` is offensive, or None for a text that
     /// is not (mostly) Arabic.
     pub fn probability(&self, key: &Key) -> Option<f32> {
+        let bytes = key.compact().0;
+        // Counted first (a loop the compiler vectorizes): an English comment costs no
+        // feature hashing.
+        if arabic_letters(bytes) < MIN_ARABIC_LETTERS {
+            return None;
+        }
         let mut sum = 0f32;
         let mut n = 0usize;
-        let arabic = for_each_feature(key.compact().0, |bucket| {
+        for_each_feature(bytes, |bucket| {
             sum += self.weights[bucket];
             n += 1;
         });
-        if arabic < MIN_ARABIC_LETTERS || n == 0 {
-            return None;
-        }
-        Some(self.probability_of(sum, 1.0 / (n as f32).sqrt()))
+        (n > 0).then(|| self.probability_of(sum, 1.0 / (n as f32).sqrt()))
     }
 
     /// The file format: magic, version, hash bits, bias, threshold, then the weights, all
@@ -99,22 +102,25 @@ impl AbuseModel {
     }
 }
 
+/// Arabic letters in a key's one-byte form (bytes 0x80–0xFE).
+fn arabic_letters(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b >= 0x80 && b != 0xFF).count()
+}
+
 /// Calls `f` with the bucket of every 3- and 4-letter piece of every word of a key in its
-/// one-byte form, the word's edges included (" ab", "abc", "bc ", " abc", "abc "), and
-/// returns how many Arabic letters it read. One pass, no allocation: the last four bytes
-/// and which of them are spaces ride in two registers.
-fn for_each_feature(bytes: &[u8], mut f: impl FnMut(usize)) -> usize {
+/// one-byte form, the word's edges included (" ab", "abc", "bc ", " abc", "abc "). One
+/// pass, no allocation: the last four bytes and which of them are spaces ride in two
+/// registers.
+fn for_each_feature(bytes: &[u8], mut f: impl FnMut(usize)) {
     let mut pieces = Pieces {
         last: u32::from(b' '),
         spaces: 1,
         seen: 1,
-        arabic: 0,
     };
     for &b in bytes {
         pieces.push(b, &mut f);
     }
     pieces.push(b' ', &mut f);
-    pieces.arabic
 }
 
 /// The sliding state of [`for_each_feature`].
@@ -124,13 +130,11 @@ struct Pieces {
     /// Which of the last four bytes are spaces (bit 0: the newest).
     spaces: u32,
     seen: usize,
-    arabic: usize,
 }
 
 impl Pieces {
     #[inline(always)]
     fn push(&mut self, b: u8, f: &mut impl FnMut(usize)) {
-        self.arabic += usize::from(b >= 0x80 && b != 0xFF);
         self.last = (self.last << 8) | u32::from(b);
         self.spaces = ((self.spaces << 1) | u32::from(b == b' ')) & 0xF;
         self.seen += 1;
@@ -175,10 +179,14 @@ struct Example {
 impl Example {
     fn of(labelled: &Labelled) -> Option<Example> {
         let key = super::normalize::text_key(&labelled.text);
-        let mut buckets = Vec::new();
-        let arabic = for_each_feature(key.compact().0, |b| buckets.push(b as u32));
+        let bytes = key.compact().0;
         // Only texts the model will be asked about at check time.
-        (arabic >= MIN_ARABIC_LETTERS && !buckets.is_empty()).then(|| Example {
+        if arabic_letters(bytes) < MIN_ARABIC_LETTERS {
+            return None;
+        }
+        let mut buckets = Vec::new();
+        for_each_feature(bytes, |b| buckets.push(b as u32));
+        (!buckets.is_empty()).then(|| Example {
             scale: 1.0 / (buckets.len() as f32).sqrt(),
             buckets,
             abusive: labelled.abusive,
