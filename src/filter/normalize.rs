@@ -290,8 +290,16 @@ struct Run {
 
 impl Run {
     /// Writes a finished run of Latin letters: one letter for a run of three or more,
-    /// else the letters as they were.
+    /// else the letters as they were. Called for every character, with a run pending
+    /// only in Latin text: the check is inlined, the writing is not.
+    #[inline(always)]
     fn flush(&mut self, key: &mut Key) {
+        if self.letter.is_some() {
+            self.write(key);
+        }
+    }
+
+    fn write(&mut self, key: &mut Key) {
         if let Some(letter) = self.letter.take() {
             match self.count {
                 1 => key.push(letter, self.first),

@@ -66,8 +66,9 @@ fn byte_class(b: &[u8], i: usize) -> (u8, usize) {
     }
 }
 
-/// The bytes `Scan::of` looks at closer (punctuation that may start a link or a handle,
-/// lead bytes of the scripts and characters it tracks); every other byte is only counted.
+/// The bytes `Scan::of` looks at closer (punctuation and letters that may start a link,
+/// "http" or "www", or a handle; lead bytes of the scripts and characters it tracks);
+/// every other byte is only counted.
 static CLOSER: [bool; 256] = closer_bytes();
 
 const fn closer_bytes() -> [bool; 256] {
@@ -76,7 +77,7 @@ const fn closer_bytes() -> [bool; 256] {
     while i < 256 {
         table[i] = matches!(
             i as u8,
-            b'.' | b'@' | b'[' | b'(' | b'{' | 0xC2 | 0xCD..=0xD4 | 0xD8..=0xDC | 0xE0..=0xE2 | 0xEF | 0xF0 | 0xF3
+            b'.' | b'@' | b'[' | b'(' | b'{' | b'h' | b'w' | 0xC2 | 0xCD..=0xD4 | 0xD8..=0xDC | 0xE0..=0xE2 | 0xEF | 0xF0 | 0xF3
         );
         i += 1;
     }
@@ -133,6 +134,8 @@ impl Scan {
             // `i` is now the byte after `x`.
             match x {
                 b'.' => s.dotted |= at(i).is_ascii_alphanumeric(),
+                b'h' => s.dotted |= b[i..].starts_with(b"ttp"),
+                b'w' => s.dotted |= b[i..].starts_with(b"ww"),
                 b'@' => s.at_sign = true,
                 b'[' | b'(' | b'{' => s.bracket = true,
                 0xCD..=0xD4 => s.scripts |= if x >= 0xD0 { CYRILLIC } else { GREEK },
@@ -174,9 +177,6 @@ impl Scan {
                 }
                 _ => {}
             }
-        }
-        if !s.dotted {
-            s.dotted = raw.contains("http") || raw.contains("www");
         }
         s
     }
