@@ -17,6 +17,7 @@ both!(
     a_form_token_lets_the_filter_judge_time_to_submit,
     the_same_advert_from_another_address_is_a_near_duplicate,
     short_formulas_many_readers_share_are_not_duplicates,
+    dialect_insults_and_split_letters_are_held_with_their_spans,
 );
 
 async fn a_clean_comment_arrives_pending_with_class_ok(app: TestApp) {
@@ -192,6 +193,46 @@ async fn short_formulas_many_readers_share_are_not_duplicates(app: TestApp) {
         let (class, rules) =
             screened_as(&app, &format!("reader{i}@example.com"), "/news/obit", text).await;
         assert_eq!(class, Class::Ok, "{text}: {rules:?}");
+    }
+}
+
+async fn dialect_insults_and_split_letters_are_held_with_their_spans(app: TestApp) {
+    // Our own sentences: the Gulf/Levantine demonstrative «هال» glued to an insult, a
+    // two-letter obscenity split by a dot and tatweel, and a Maghrebi curse phrase.
+    for (i, (text, rule, span)) in [
+        (
+            "شوفوا هالحمار شو كاتب عن الدوري",
+            "list:ar/insult:حمار",
+            // The span marks the entry, not the clitic before it.
+            "حمار",
+        ),
+        ("كـ.ـس ام هالحكم", "list:ar/profanity:كس", "كـ.ـس"),
+        (
+            "الله يعطيك شي مرض يا اللي كتبت هاد التعليق",
+            "list:ar/insult:الله يعطيك شي مرض",
+            "الله يعطيك شي مرض",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = comment("/news/dialects", text);
+        body["email"] = json!(format!("dialect{i}@example.com"));
+        let response = app.submit(&body).await;
+        assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+        let id = response.json()["id"].as_i64().unwrap();
+        let stored = app.store().get_comment(id).await.unwrap().unwrap();
+        assert_eq!(stored.class, Class::Hold, "{text}: {}", stored.hits);
+        let hits: Vec<serde_json::Value> = serde_json::from_str(&stored.hits).unwrap();
+        let hit = hits
+            .iter()
+            .find(|h| h["rule"] == rule)
+            .unwrap_or_else(|| panic!("{text}: no {rule} in {hits:?}"));
+        let (s, e) = (
+            hit["span"][0].as_u64().unwrap() as usize,
+            hit["span"][1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&stored.body[s..e], span, "{text}");
     }
 }
 
