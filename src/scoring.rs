@@ -105,8 +105,12 @@ impl Summary {
         Self::ratio(self.count("spam", |c| c >= Class::Spam), self.total("spam"))
     }
 
-    /// Of everything classed spam or block, the share labelled spam.
+    /// Of everything classed spam or block, the share labelled spam; none for a set
+    /// without spam labels (a zero there would say nothing about spam).
     pub fn spam_precision(&self) -> Option<f64> {
+        if self.total("spam") == 0 {
+            return None;
+        }
         let predicted: usize = self
             .counts
             .keys()
@@ -272,6 +276,22 @@ mod tests {
         assert_eq!(summary.abuse_caught(), Some(1.0));
         assert_eq!(summary.ham_false_positive_rate(), Some(0.0));
         assert!(summary.table().contains("| ham | 1 |"));
+    }
+
+    #[test]
+    fn a_set_without_spam_labels_reports_no_spam_precision() {
+        // A heavy insult is classed block: "spam or block" on a set with no spam label.
+        let input = concat!(
+            r#"{"id": 1, "text": "يا ابن الكلب يا حمار يا حقير يا زبالة يا واطي", "label": "abuse"}"#,
+            "\n",
+            r#"{"id": 2, "text": "تحليل ممتاز للوضع الاقتصادي", "label": "ham"}"#,
+            "\n",
+        );
+        let summary = score(shipped(), input.as_bytes(), None, Half::All).unwrap();
+        assert_eq!(summary.count("abuse", |c| c == Class::Block), 1);
+        assert_eq!(summary.spam_precision(), None);
+        assert!(!summary.table().contains("spam precision"));
+        assert_eq!(summary.abuse_caught(), Some(1.0));
     }
 
     #[test]
