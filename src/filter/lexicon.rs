@@ -2,11 +2,11 @@
 //! boundaries and Arabic clitics checked by hand (Unicode `\b` in a regex is far slower).
 //!
 //! An Arabic entry matches a whole word, optionally behind the clitics و ف ب ك ل, ال, لل,
-//! يا, the demonstrative هال and their combinations, and before a pronoun or plural suffix — but only entries of
-//! three letters or more take clitics, so «بكس» (a pickup truck) does not match a two-letter
-//! entry behind the preposition ب, and «عكس», «مصر», «تاكسي» never match the short words
-//! inside them. A Latin entry matches a whole word (or with a plural `s`/`es`). A prefix
-//! entry (`fuck*`) matches the start of a word.
+//! يا, the demonstrative هال and their combinations, and before a pronoun or plural suffix
+//! — but only entries of three letters or more take clitics, so «بكس» (a pickup truck)
+//! does not match a two-letter entry behind the preposition ب, and «عكس», «مصر», «تاكسي»
+//! never match the short words inside them. A Latin entry matches a whole word (or with a
+//! plural `s`/`es`). A prefix entry (`fuck*`) matches the start of a word.
 
 use std::collections::HashMap;
 

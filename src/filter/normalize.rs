@@ -16,10 +16,11 @@
 //! 7. every run of separators (spaces, punctuation, symbols, emoji) becomes one space.
 //!
 //! The **joined key** re-joins runs of single letters split by separators («ف ي ا ج ر ا»,
-//! «س.ك.س», "v-i-a-g-r-a"; two Arabic letters when no space splits them, «ك.س»). The **leet key** reads digits as letters inside Latin words
-//! ("sh1t", "1d10t"). Both are derived from the text key and exist only when they differ.
-//! Word lists go through the same pipeline, so a list entry and the text it should match
-//! always meet in the same form.
+//! «س.ك.س», "v-i-a-g-r-a"; two Arabic letters when no space splits them, «ك.س»). The
+//! **leet key** reads digits as letters inside Latin words ("sh1t", "1d10t"). Both are
+//! derived from the text key and exist only when they differ. Word lists go through the
+//! same pipeline, so a list entry and the text it should match always meet in the same
+//! form.
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
