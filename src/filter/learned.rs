@@ -55,13 +55,14 @@ impl AbuseModel {
         if arabic_letters(bytes) < MIN_ARABIC_LETTERS {
             return None;
         }
+        // Eight letters make pieces, so `n` is at least one.
         let mut sum = 0f32;
         let mut n = 0usize;
         for_each_feature(bytes, |bucket| {
             sum += self.weights[bucket];
             n += 1;
         });
-        (n > 0).then(|| self.probability_of(sum, 1.0 / (n as f32).sqrt()))
+        Some(self.probability_of(sum, 1.0 / (n as f32).sqrt()))
     }
 
     /// The file format: magic, version, hash bits, bias, threshold, then the weights, all
@@ -186,7 +187,7 @@ impl Example {
         }
         let mut buckets = Vec::new();
         for_each_feature(bytes, |b| buckets.push(b as u32));
-        (!buckets.is_empty()).then(|| Example {
+        Some(Example {
             scale: 1.0 / (buckets.len() as f32).sqrt(),
             buckets,
             abusive: labelled.abusive,

@@ -319,11 +319,16 @@ mod properties {
 mod verdicts {
     use super::*;
 
+    /// The filter of the shipped word lists with `settings`.
+    fn shipped_with(settings: FilterSettings) -> Filter {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
+        Filter::load(&Source::Dir(dir), settings).unwrap()
+    }
+
     /// Whole-filter examples with the shipped lists: the class, and a rule that must fire.
     #[test]
     fn shipped_filter_examples() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
-        let filter = Filter::load(&Source::Dir(dir), FilterSettings::default()).unwrap();
+        let filter = shipped_with(FilterSettings::default());
         let cases: &[(&str, Class, Option<&str>, &str)] = &[
             (
                 "أتمنى أن تنخفض أسعار الوقود قبل الصيف",
@@ -399,8 +404,7 @@ mod verdicts {
             learned::AbuseModel::shipped().is_some(),
             "the shipped model loads"
         );
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
-        let filter = Filter::load(&Source::Dir(dir.clone()), FilterSettings::default()).unwrap();
+        let filter = shipped_with(FilterSettings::default());
         let verdict = filter.check(&input, &Context::default());
         assert_eq!(verdict.class, Class::Hold, "{:#?}", verdict.hits);
         let hit = verdict
@@ -417,7 +421,7 @@ mod verdicts {
 
         let mut settings = FilterSettings::default();
         settings.signals.abuse_model = 0.0;
-        let off = Filter::load(&Source::Dir(dir), settings).unwrap();
+        let off = shipped_with(settings);
         let verdict = off.check(&input, &Context::default());
         assert_eq!(verdict.class, Class::Ok, "{:#?}", verdict.hits);
     }
@@ -428,31 +432,20 @@ mod verdicts {
     /// edit does not lose a dialect (89.7% caught and 3.6% held when written).
     #[test]
     fn the_lists_cover_our_dialect_cases() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists");
         let mut settings = FilterSettings::default();
         settings.signals.abuse_model = 0.0;
-        let filter = Filter::load(&Source::Dir(dir), settings).unwrap();
+        // The same run as `raqib score --labels` in bench/eval.sh.
         let cases = include_str!("../../tests/data/dialects_ar.jsonl");
-        let (mut abuse, mut caught, mut ham, mut held) = (0, 0, 0, 0);
-        for line in cases.lines() {
-            let case: serde_json::Value = serde_json::from_str(line).unwrap();
-            let body = case["text"].as_str().unwrap();
-            let verdict = filter.check(
-                &Input {
-                    body,
-                    ..Input::default()
-                },
-                &Context::default(),
-            );
-            let flagged = verdict.class != Class::Ok;
-            match case["label"].as_str() {
-                Some("abuse") => (abuse, caught) = (abuse + 1, caught + usize::from(flagged)),
-                Some("ham") => (ham, held) = (ham + 1, held + usize::from(flagged)),
-                other => panic!("unexpected label {other:?}"),
-            }
-        }
-        assert_eq!((abuse, ham), (360, 360));
-        let (caught, held) = (caught as f64 / 360.0, held as f64 / 360.0);
+        let summary = crate::scoring::score(
+            shipped_with(settings),
+            cases.as_bytes(),
+            None,
+            crate::scoring::Half::All,
+        )
+        .unwrap();
+        assert_eq!(summary.lines, 720);
+        let caught = summary.abuse_caught().unwrap();
+        let held = summary.ham_hold_rate().unwrap();
         assert!(caught >= 0.85, "abuse caught {caught:.3}");
         assert!(held <= 0.05, "civil held {held:.3}");
     }

@@ -2,7 +2,7 @@
 //! stored with spans into the body as submitted, blocked comments are refused but kept.
 
 use axum::http::StatusCode;
-use raqib::domain::{Class, Status};
+use raqib::domain::{Class, Comment, Status};
 use serde_json::json;
 
 use crate::support::{TestApp, comment};
@@ -49,12 +49,8 @@ async fn an_insult_is_held_with_its_span_highlighted(app: TestApp) {
         .iter()
         .find(|h| h["rule"] == "list:ar/insult:حمار")
         .expect("the insult's hit");
-    let (s, e) = (
-        hit["span"][0].as_u64().unwrap() as usize,
-        hit["span"][1].as_u64().unwrap() as usize,
-    );
     assert_eq!(
-        &stored.body[s..e],
+        span_text(hit, &stored.body),
         "حمـــار",
         "the span points into the body as submitted"
     );
@@ -146,6 +142,23 @@ async fn a_form_token_lets_the_filter_judge_time_to_submit(app: TestApp) {
     assert_eq!(missing.field_code("article").as_deref(), Some("required"));
 }
 
+/// A comment from `email`, screened and stored: the stored comment and its hits.
+async fn screened(
+    app: &TestApp,
+    email: &str,
+    article: &str,
+    text: &str,
+) -> (Comment, Vec<serde_json::Value>) {
+    let mut body = comment(article, text);
+    body["email"] = json!(email);
+    let response = app.submit(&body).await;
+    assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+    let id = response.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    let hits = serde_json::from_str(&stored.hits).unwrap();
+    (stored, hits)
+}
+
 /// A comment from `email`, screened and stored: its class and the rules that fired.
 async fn screened_as(
     app: &TestApp,
@@ -153,18 +166,18 @@ async fn screened_as(
     article: &str,
     text: &str,
 ) -> (Class, Vec<String>) {
-    let mut body = comment(article, text);
-    body["email"] = json!(email);
-    let response = app.submit(&body).await;
-    assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
-    let id = response.json()["id"].as_i64().unwrap();
-    let stored = app.store().get_comment(id).await.unwrap().unwrap();
-    let hits: Vec<serde_json::Value> = serde_json::from_str(&stored.hits).unwrap();
+    let (stored, hits) = screened(app, email, article, text).await;
     let rules = hits
         .iter()
         .map(|h| h["rule"].as_str().unwrap_or_default().to_string())
         .collect();
     (stored.class, rules)
+}
+
+/// The text a hit's span points at in the body as submitted.
+fn span_text<'a>(hit: &serde_json::Value, body: &'a str) -> &'a str {
+    let at = |i: usize| hit["span"][i].as_u64().unwrap() as usize;
+    &body[at(0)..at(1)]
 }
 
 async fn the_same_advert_from_another_address_is_a_near_duplicate(app: TestApp) {
@@ -216,23 +229,14 @@ async fn dialect_insults_and_split_letters_are_held_with_their_spans(app: TestAp
     .into_iter()
     .enumerate()
     {
-        let mut body = comment("/news/dialects", text);
-        body["email"] = json!(format!("dialect{i}@example.com"));
-        let response = app.submit(&body).await;
-        assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
-        let id = response.json()["id"].as_i64().unwrap();
-        let stored = app.store().get_comment(id).await.unwrap().unwrap();
+        let email = format!("dialect{i}@example.com");
+        let (stored, hits) = screened(&app, &email, "/news/dialects", text).await;
         assert_eq!(stored.class, Class::Hold, "{text}: {}", stored.hits);
-        let hits: Vec<serde_json::Value> = serde_json::from_str(&stored.hits).unwrap();
         let hit = hits
             .iter()
             .find(|h| h["rule"] == rule)
             .unwrap_or_else(|| panic!("{text}: no {rule} in {hits:?}"));
-        let (s, e) = (
-            hit["span"][0].as_u64().unwrap() as usize,
-            hit["span"][1].as_u64().unwrap() as usize,
-        );
-        assert_eq!(&stored.body[s..e], span, "{text}");
+        assert_eq!(span_text(hit, &stored.body), span, "{text}");
     }
 }
 
