@@ -1,15 +1,48 @@
-//! Embeds the shipped word lists (`wordlists/`) into the binary, so `raqib` started
-//! outside the repository still has them.
+//! Embeds the shipped word lists (`wordlists/`) and the pages' scripts and stylesheets
+//! (`assets/`) into the binary, so `raqib` started outside the repository still has them.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
+    embed_wordlists(&root);
+    embed_assets(&root);
+}
+
+/// Every `.js` and `.css` file under `assets/`, served at its path relative to `assets/`.
+fn embed_assets(root: &Path) {
+    let dir = root.join("assets");
+    println!("cargo:rerun-if-changed=assets");
+    let mut files = Vec::new();
+    collect(&dir, &["js", "css"], &mut files);
+    files.sort();
+    let mut out = String::from(
+        "/// The pages' scripts and stylesheets: (URL path, contents).\npub static EMBEDDED_ASSETS: &[(&str, &str)] = &[\n",
+    );
+    for file in files {
+        let relative = file
+            .strip_prefix(&dir)
+            .expect("inside assets")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let _ = writeln!(
+            out,
+            "    (\"/{relative}\", include_str!({:?})),",
+            file.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    let target =
+        PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("embedded_assets.rs");
+    std::fs::write(target, out).expect("write embedded assets");
+}
+
+fn embed_wordlists(root: &Path) {
     let dir = root.join("wordlists");
     println!("cargo:rerun-if-changed=wordlists");
     let mut files = Vec::new();
-    collect(&dir, &mut files);
+    collect(&dir, &["txt", "toml"], &mut files);
     files.sort();
     let mut out = String::from(
         "/// The shipped word lists: (path relative to `wordlists/`, contents).\npub static EMBEDDED_WORDLISTS: &[(&str, &str)] = &[\n",
@@ -32,18 +65,19 @@ fn main() {
     std::fs::write(target, out).expect("write embedded word lists");
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, extensions: &[&str], files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, files);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("txt" | "toml")
-        ) {
+            collect(&path, extensions, files);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e))
+        {
             files.push(path);
         }
     }

@@ -31,47 +31,9 @@ const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
-/// Scripts and stylesheets: path, body, content type, and whether host pages on other
-/// origins load it (the widget's).
-const ASSETS: &[(&str, &str, &str, bool)] = &[
-    ("/embed.js", include_str!("../../assets/embed.js"), JS, true),
-    (
-        "/moderate.js",
-        include_str!("../../assets/moderate.js"),
-        JS,
-        false,
-    ),
-    (
-        "/admin.js",
-        include_str!("../../assets/admin.js"),
-        JS,
-        false,
-    ),
-    (
-        "/spans.js",
-        include_str!("../../assets/spans.js"),
-        JS,
-        false,
-    ),
-    (
-        "/console.css",
-        include_str!("../../assets/console.css"),
-        CSS,
-        false,
-    ),
-    (
-        "/admin.css",
-        include_str!("../../assets/admin.css"),
-        CSS,
-        false,
-    ),
-    (
-        "/frame.css",
-        include_str!("../../assets/frame.css"),
-        CSS,
-        true,
-    ),
-];
+// The pages' scripts and stylesheets, every `.js` and `.css` under `assets/` at its
+// path there (`assets/shared/api.js` → `/shared/api.js`), embedded by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/embedded_assets.rs"));
 
 pub fn router() -> Router<AppState> {
     let pages = Router::new()
@@ -87,11 +49,10 @@ pub fn router() -> Router<AppState> {
             "/admin",
             get(|| page(include_str!("../../assets/admin.html"), STRICT_CSP)),
         );
-    ASSETS
-        .iter()
-        .fold(pages, |router, &(path, body, kind, shared)| {
-            router.route(path, get(move || asset(body, kind, shared)))
-        })
+    EMBEDDED_ASSETS.iter().fold(pages, |router, &(path, body)| {
+        let kind = if path.ends_with(".css") { CSS } else { JS };
+        router.route(path, get(move || asset(body, kind)))
+    })
 }
 
 async fn page(body: &'static str, csp: &'static str) -> Response {
@@ -108,25 +69,20 @@ async fn page(body: &'static str, csp: &'static str) -> Response {
         .into_response()
 }
 
-/// A script or stylesheet; `shared` ones are loaded by host pages on other origins.
-async fn asset(body: &'static str, kind: &'static str, shared: bool) -> Response {
-    let mut response = (
+/// A script or stylesheet. Any origin may load them: the widget's host pages load
+/// `/embed.js`, which imports its modules from here, and none of them holds a secret.
+async fn asset(body: &'static str, kind: &'static str) -> Response {
+    (
         [
             (header::CONTENT_TYPE, kind),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             // Short: a new release reaches readers within minutes.
             (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
         body,
     )
-        .into_response();
-    if shared {
-        response.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-    }
-    response
+        .into_response()
 }
 
 /// CORS for the reader endpoints: host pages in `allowed_origins` may call them from the

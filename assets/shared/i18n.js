@@ -1,0 +1,110 @@
+/*
+ * raqib shared/i18n.js: the language of the console and the admin page (Arabic by default,
+ * English on request, remembered in this browser as `raqib.lang`), their words, and numbers
+ * and times in that language.
+ *
+ * A page gives its own table of words to useWords() (added to shared/words.js) with the
+ * function that re-renders what it shows; applyLanguage() then translates the static page:
+ * data-i18n (text), data-i18n-placeholder, data-i18n-label (aria-label), data-i18n-title,
+ * the title ('app.title') and the language button (data-raqib="lang", 'lang.other').
+ */
+
+import { $all, hook, store } from './dom.js';
+import { SHARED_WORDS } from './words.js';
+
+const LANG_KEY = 'raqib.lang';
+
+let current = store.get(LANG_KEY) === 'en' ? 'en' : 'ar';
+let words = SHARED_WORDS;
+let rerender = null;
+
+/** The page's words ({ar, en}) on top of the shared ones, and what to redo on a switch. */
+export function useWords(table, onLanguage) {
+  words = {
+    ar: Object.assign({}, SHARED_WORDS.ar, table.ar),
+    en: Object.assign({}, SHARED_WORDS.en, table.en),
+  };
+  rerender = onLanguage || null;
+}
+
+/** 'ar' or 'en'. */
+export function language() { return current; }
+
+/** A word in the current language, with {name} placeholders filled in. */
+export function t(key, vars) {
+  const here = words[current];
+  let text = Object.prototype.hasOwnProperty.call(here, key) ? here[key]
+    : (words.en[key] !== undefined ? words.en[key] : key);
+  if (vars) {
+    text = text.replace(/\{(\w+)\}/g, function (m, name) {
+      return vars[name] === undefined ? m : String(vars[name]);
+    });
+  }
+  return text;
+}
+
+/** A word that may be missing (a category or signal the page does not know yet). */
+export function tOr(key, fallback) {
+  const here = words[current];
+  return Object.prototype.hasOwnProperty.call(here, key) ? here[key] : fallback;
+}
+
+export function locale() { return current === 'ar' ? 'ar' : 'en-GB'; }
+export function listSeparator() { return current === 'ar' ? '، ' : ', '; }
+
+/** A number in the page's language ('—' for none), at most `digits` (2) decimals. */
+export function formatNumber(n, digits) {
+  if (n === null || n === undefined || n === '') return '—';
+  try {
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits === undefined ? 2 : digits }).format(n);
+  } catch (e) { return String(n); }
+}
+
+export function formatPercent(x) {
+  if (x === null || x === undefined) return '—';
+  try {
+    return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(x);
+  } catch (e) { return Math.round(x * 1000) / 10 + '%'; }
+}
+
+/** A weight with its sign ("+3", "-1.5", "0"). */
+export function signed(w) {
+  const n = Number(w) || 0;
+  return (n > 0 ? '+' : '') + formatNumber(n);
+}
+
+/**
+ * A time given as milliseconds since the epoch or an RFC 3339 string ('—' for none): date
+ * and time, or the time of day alone when `withDate` is false.
+ */
+export function formatTime(value, withDate) {
+  if (value === null || value === undefined || value === '') return '—';
+  const d = new Date(value);
+  if (isNaN(d.getTime())) return String(value);
+  try {
+    return new Intl.DateTimeFormat(locale(), withDate === false
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  } catch (e) { return d.toLocaleString(); }
+}
+
+/** Translates the static page, then lets the page re-render what it shows. */
+export function applyLanguage() {
+  const root = document.documentElement;
+  root.lang = current;
+  root.dir = current === 'ar' ? 'rtl' : 'ltr';
+  document.title = t('app.title');
+  $all('[data-i18n]').forEach(function (n) { n.textContent = t(n.getAttribute('data-i18n')); });
+  $all('[data-i18n-placeholder]').forEach(function (n) { n.setAttribute('placeholder', t(n.getAttribute('data-i18n-placeholder'))); });
+  $all('[data-i18n-label]').forEach(function (n) { n.setAttribute('aria-label', t(n.getAttribute('data-i18n-label'))); });
+  $all('[data-i18n-title]').forEach(function (n) { n.setAttribute('title', t(n.getAttribute('data-i18n-title'))); });
+  hook('lang').textContent = t('lang.other');
+  hook('lang').setAttribute('lang', current === 'ar' ? 'en' : 'ar');
+  if (rerender) rerender();
+}
+
+export function toggleLanguage() {
+  current = current === 'ar' ? 'en' : 'ar';
+  store.set(LANG_KEY, current);
+  applyLanguage();
+}
