@@ -8,8 +8,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use raqib::captcha::{CaptchaConfig, CaptchaSource, Captchas, Charset, CrateRenderer, Difficulty};
-use raqib::keys::Keys;
+use raqib::gates::captcha::{
+    CaptchaConfig, CaptchaSource, Captchas, Charset, CrateRenderer, Difficulty,
+};
+use raqib::secrets::keys::Keys;
 
 fn main() {
     let renderer = CrateRenderer {

@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use raqib::ratelimit::{Backend, LimitedAction, Limiter, Quota, RateLimitConfig};
+use raqib::gates::ratelimit::{Backend, LimitedAction, Limiter, Quota, RateLimitConfig};
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")

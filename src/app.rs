@@ -3,15 +3,15 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use crate::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::config::Config;
 use crate::filter::{Filter, Source};
-use crate::keys::Keys;
-use crate::ratelimit::Limiter;
-use crate::screen::Screen;
+use crate::gates::captcha::{CaptchaSource, Captchas, CrateRenderer};
+use crate::gates::ratelimit::Limiter;
+use crate::jobs::webhook::Webhook;
+use crate::moderation::live_filter::Screen;
+use crate::secrets::keys::Keys;
 use crate::store::{self, Store, StoreError, now_ms};
 use crate::tuning;
-use crate::webhook::Webhook;
 
 /// How often a replica looks for a new filter version (besides `NOTIFY` on PostgreSQL).
 pub const FILTER_POLL: Duration = Duration::from_secs(1);
@@ -32,9 +32,9 @@ struct Inner {
     webhook: Option<Webhook>,
     /// One filter compile at a time.
     reloading: tokio::sync::Mutex<()>,
-    safety: crate::safety_cache::SafetyCache,
-    reputation: crate::safety_cache::ReputationCache,
-    pages: crate::page_cache::PageCache,
+    safety: crate::cache::restrictions::SafetyCache,
+    reputation: crate::cache::restrictions::ReputationCache,
+    pages: crate::cache::pages::PageCache,
 }
 
 /// Why the service could not start.
@@ -52,7 +52,7 @@ impl AppState {
     /// Opens (and migrates) the database, loads the secret key, and assembles the state.
     pub async fn build(config: Config) -> Result<AppState, StartError> {
         let store = store::connect(&config).await?;
-        let keys = Keys::load(&config)?;
+        let keys = Keys::load(config.secret_key.as_deref(), &config.database_url)?;
         let renderer = Arc::new(CrateRenderer {
             charset: config.captcha.charset,
             length: config.captcha.length,
@@ -140,7 +140,7 @@ impl AppState {
     }
 
     /// Bans and closed articles as this replica sees them (at most a second old).
-    pub fn safety(&self) -> &crate::safety_cache::SafetyCache {
+    pub fn safety(&self) -> &crate::cache::restrictions::SafetyCache {
         &self.inner.safety
     }
 
@@ -176,7 +176,7 @@ impl AppState {
     }
 
     /// Pages of approved comments served in the last second.
-    pub fn pages(&self) -> &crate::page_cache::PageCache {
+    pub fn pages(&self) -> &crate::cache::pages::PageCache {
         &self.inner.pages
     }
 

@@ -163,7 +163,7 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    raqib::telemetry::init(&config.log);
+    raqib::telemetry::logging::init(&config.log);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -198,10 +198,10 @@ async fn users(config: Config, command: UserCommand) -> Result<(), Box<dyn std::
             } else {
                 None
             };
-            raqib::accounts_cli::add(&state, &name, role, password).await
+            raqib::cli::accounts::add(&state, &name, role, password).await
         }
-        UserCommand::List => raqib::accounts_cli::list(&state).await,
-        UserCommand::Disable { name } => raqib::accounts_cli::disable(&state, &name).await,
+        UserCommand::List => raqib::cli::accounts::list(&state).await,
+        UserCommand::Disable { name } => raqib::cli::accounts::disable(&state, &name).await,
     };
     state.store().close().await;
     result.map_err(Into::into)
@@ -223,12 +223,12 @@ async fn privacy(
     };
     match command {
         PrivacyCommand::Export { email } => {
-            let export = raqib::privacy::export(&state, &parse(&email)?).await?;
+            let export = raqib::moderation::privacy::export(&state, &parse(&email)?).await?;
             println!("{}", serde_json::to_string_pretty(&export)?);
             state.store().append_audit(entry("privacy.export")).await?;
         }
         PrivacyCommand::Erase { email } => {
-            let erased = raqib::privacy::erase(&state, &parse(&email)?).await?;
+            let erased = raqib::moderation::privacy::erase(&state, &parse(&email)?).await?;
             state.store().append_audit(entry("privacy.erase")).await?;
             println!("erased the author data of {erased} comment(s)");
         }
@@ -303,11 +303,11 @@ fn score(
         (None, true) => None,
     };
     let half = match half {
-        Some(1) => raqib::scoring::Half::First,
-        Some(_) => raqib::scoring::Half::Second,
-        None => raqib::scoring::Half::All,
+        Some(1) => raqib::cli::score::Half::First,
+        Some(_) => raqib::cli::score::Half::Second,
+        None => raqib::cli::score::Half::All,
     };
-    let summary = raqib::scoring::score(filter, reader, sink, half)?;
+    let summary = raqib::cli::score::score(filter, reader, sink, half)?;
     if labels {
         print!("{}", summary.table());
     }
@@ -321,8 +321,8 @@ fn train_model(
     calibrate: &[PathBuf],
     out: &std::path::Path,
 ) -> Result<(), String> {
+    use raqib::cli::score::{Half, labelled_texts};
     use raqib::filter::learned::{Labelled, Training, train};
-    use raqib::scoring::{Half, labelled_texts};
     let half = match half {
         Some(1) => Half::First,
         Some(_) => Half::Second,

@@ -9,7 +9,7 @@ use crate::config::Config;
 /// shutdown signal; then finishes in-flight requests and flushes the store.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::build(config.clone()).await?;
-    crate::accounts_cli::ensure_first_admin(&state).await?;
+    crate::cli::accounts::ensure_first_admin(&state).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
@@ -18,7 +18,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     println!("raqib listening on http://{address}/");
     tracing::info!(%address, database = %redact(&config.database_url), "raqib started");
 
-    crate::jobs::spawn(state.clone());
+    crate::jobs::housekeeping::spawn(state.clone());
     let app = crate::http::router(state.clone());
     let (stopping, stop_seen) = tokio::sync::oneshot::channel::<()>();
     let serve = axum::serve(

@@ -1,6 +1,6 @@
 //! Browser tests: the real pages in a headless Chromium driven through chromedriver
 //! (fantoccini), against raqib started in-process on a fresh SQLite database with the
-//! known-answer security code of DESIGN §7.
+//! known-answer security code the tests hand to the app in code.
 //!
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`; `.ci/run`
 //! installs them). Outside CI a machine without them skips these tests with a loud
@@ -147,12 +147,12 @@ async fn start_raqib() -> Raqib {
         "sqlite://{}",
         dir.path().join("browser.db").display()
     ));
-    config.captcha.mode = raqib::captcha::Mode::Always;
+    config.captcha.mode = raqib::gates::captcha::Mode::Always;
     let store = raqib::store::connect(&config).await.unwrap();
     let state = AppState::assemble(
         config,
         store,
-        raqib::keys::Keys::from_secret(SECRET.as_bytes()),
+        raqib::secrets::keys::Keys::from_secret(SECRET.as_bytes()),
         Arc::new(KnownAnswers::default()),
     )
     .await

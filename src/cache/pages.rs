@@ -9,9 +9,9 @@
 
 use std::time::Duration;
 
-use axum::body::Bytes;
+use bytes::Bytes;
 
-use crate::memo::Memo;
+use crate::cache::memo::Memo;
 
 /// How long a page is served from memory.
 const TTL: Duration = Duration::from_secs(1);

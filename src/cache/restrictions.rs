@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
-use crate::memo::Memo;
+use crate::cache::memo::Memo;
 use crate::store::moderation::History;
 use crate::store::safety::{BanKind, Submitter};
 use crate::store::{Store, StoreResult, now_ms};

@@ -13,8 +13,8 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::filter::{Class, Context, Filter, Hit, Input};
-use crate::keys::Keys;
-use crate::screen::Screen;
+use crate::moderation::live_filter::Screen;
+use crate::secrets::keys::Keys;
 
 /// One input line.
 #[derive(Debug, Deserialize)]

@@ -7,9 +7,12 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+pub mod lenient;
+pub mod paths;
+
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// The whole configuration.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -18,36 +21,36 @@ pub struct Config {
     /// Address and port to listen on. Port 0 picks a free port (printed at start).
     pub listen: SocketAddr,
     /// `sqlite://path/to/file.db` (default) or `postgres://user@host/db`.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient::lenient_string")]
     pub database_url: String,
     /// The public base URL of the service, e.g. `https://comments.example.com`.
-    #[serde(deserialize_with = "lenient_option_string")]
+    #[serde(deserialize_with = "lenient::lenient_option_string")]
     pub public_url: Option<String>,
     /// Key for keyed hashes and sealed tokens. Unset with SQLite: a key file beside the
     /// database is created on first start. Required with PostgreSQL.
-    #[serde(deserialize_with = "lenient_option_string", skip_serializing)]
+    #[serde(deserialize_with = "lenient::lenient_option_string", skip_serializing)]
     pub secret_key: Option<String>,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (CIDR blocks;
     /// empty: every client is the socket peer). From the environment as a comma list:
     /// `RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`.
-    #[serde(deserialize_with = "crate::ratelimit::client::deserialize_cidrs")]
-    pub trusted_proxies: Vec<crate::ratelimit::client::Cidr>,
+    #[serde(deserialize_with = "crate::gates::ratelimit::client::deserialize_cidrs")]
+    pub trusted_proxies: Vec<crate::gates::ratelimit::client::Cidr>,
     /// Origins of the host pages whose browsers may call the reader API (CORS), e.g.
     /// `https://news.example`; `*` for any. The service's own pages need no entry. From
     /// the environment as a comma list.
-    #[serde(deserialize_with = "lenient_list")]
+    #[serde(deserialize_with = "lenient::lenient_list")]
     pub allowed_origins: Vec<String>,
     /// Logins and sessions.
     pub auth: AuthConfig,
     /// A signed POST when a comment is queued held or as spam (optional).
-    pub webhook: crate::webhook::WebhookConfig,
+    pub webhook: crate::jobs::webhook::WebhookConfig,
     /// The security code.
-    pub captcha: crate::captcha::CaptchaConfig,
+    pub captcha: crate::gates::captcha::CaptchaConfig,
     /// Quotas per limited action, the limiter backend, the flood guard.
-    pub rate_limits: crate::ratelimit::RateLimitConfig,
+    pub rate_limits: crate::gates::ratelimit::RateLimitConfig,
     /// Directory of the word lists (`lists.toml` and the files it names). When it has no
     /// `lists.toml`, the lists built into the binary are used.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient::lenient_string")]
     pub wordlists: String,
     /// Filter thresholds and signal weights (seed values; see `wordlists/README.md`).
     pub filter: crate::filter::FilterSettings,
@@ -67,10 +70,10 @@ impl Default for Config {
             secret_key: None,
             trusted_proxies: Vec::new(),
             allowed_origins: Vec::new(),
-            captcha: crate::captcha::CaptchaConfig::default(),
+            captcha: crate::gates::captcha::CaptchaConfig::default(),
             auth: AuthConfig::default(),
-            webhook: crate::webhook::WebhookConfig::default(),
-            rate_limits: crate::ratelimit::RateLimitConfig::default(),
+            webhook: crate::jobs::webhook::WebhookConfig::default(),
+            rate_limits: crate::gates::ratelimit::RateLimitConfig::default(),
             wordlists: "wordlists".to_string(),
             filter: crate::filter::FilterSettings::default(),
             database: DatabaseConfig::default(),
@@ -122,7 +125,7 @@ pub struct AuthConfig {
     /// How long a login session lasts, in hours.
     pub session_hours: u64,
     /// The first admin's name, created on first start when no admin exists.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient::lenient_string")]
     pub first_admin: String,
 }
 
@@ -156,7 +159,7 @@ impl Default for ModerationConfig {
     }
 }
 
-/// Pre- or post-moderation (DESIGN §1).
+/// Pre- or post-moderation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModerationMode {
@@ -180,7 +183,7 @@ pub struct HttpConfig {
     /// anyway.
     pub shutdown_grace_secs: u64,
     /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
-    #[serde(default, deserialize_with = "lenient_option_string")]
+    #[serde(default, deserialize_with = "lenient::lenient_option_string")]
     pub metrics_token: Option<String>,
 }
 
@@ -231,7 +234,7 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// A `tracing` filter such as `info` or `raqib=debug,tower_http=info`.
     /// `RUST_LOG`, when set, wins.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "lenient::lenient_string")]
     pub level: String,
 }
 
@@ -375,53 +378,6 @@ fn describe(error: figment::Error) -> String {
         .map(|meta| meta.name.to_string())
         .unwrap_or_else(|| "defaults".to_string());
     format!("key `{key}`: {} (from {source})", error.kind)
-}
-
-/// Accepts a string, or a number or boolean written where a string was meant
-/// (`RAQIB_SECRET_KEY=1234…` arrives from the environment as a number).
-/// A list, or one comma-separated string (as environment variables give it).
-pub(crate) fn lenient_list<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Form {
-        List(Vec<String>),
-        Text(String),
-    }
-    Ok(match Form::deserialize(de)? {
-        Form::List(items) => items,
-        Form::Text(text) => text
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-    })
-}
-
-fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Lenient {
-        S(String),
-        U(u128),
-        I(i128),
-        F(f64),
-        B(bool),
-    }
-    Ok(match Lenient::deserialize(de)? {
-        Lenient::S(s) => s,
-        Lenient::U(n) => n.to_string(),
-        Lenient::I(n) => n.to_string(),
-        Lenient::F(n) => n.to_string(),
-        Lenient::B(b) => b.to_string(),
-    })
-}
-
-fn lenient_option_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    struct Wrap(#[serde(deserialize_with = "lenient_string")] String);
-    let value: Option<Wrap> = Option::deserialize(de)?;
-    Ok(value.map(|w| w.0).filter(|s| !s.is_empty()))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 /// Comment ids are database-assigned, increasing integers.
 pub type CommentId = i64;
 
-/// Where a comment is in the moderation workflow (DESIGN §1).
+/// Where a comment is in the moderation workflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -41,7 +41,7 @@ impl Status {
     }
 }
 
-/// The filter's verdict on the text; fixed at submission (DESIGN §1).
+/// The filter's verdict on the text; fixed at submission.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
 )]

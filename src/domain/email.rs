@@ -1,8 +1,8 @@
 //! Email addresses: a real check of the address form (RFC 5321/5322 dot-atom local part,
 //! RFC 6531 UTF-8 local parts, IDN domains through UTS #46), and the canonical form used
-//! for hashes, bans, reputation and limits (DESIGN §1).
+//! for hashes, bans, reputation and limits.
 
-use crate::error::FieldCode;
+use super::errors::FieldCode;
 
 /// An email address as the reader typed it, with the domain lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +63,7 @@ fn is_atext(c: char) -> bool {
         || (!c.is_ascii()
             && !c.is_whitespace()
             && !c.is_control()
-            && !crate::unicode::is_invisible(c))
+            && !crate::domain::unicode::is_invisible(c))
 }
 
 /// A dot-atom: atoms of `atext` separated by single dots. Quoted local parts are refused:

@@ -3,8 +3,8 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::error::FieldCode;
-use crate::unicode::is_invisible;
+use super::errors::FieldCode;
+use crate::domain::unicode::is_invisible;
 
 /// Length in user-perceived characters (extended grapheme clusters) of the NFC form.
 pub fn grapheme_len(text: &str) -> usize {
@@ -31,9 +31,9 @@ pub fn has_stray_invisible(text: &str) -> bool {
             '\u{200C}' | '\u{200D}' => {
                 visible(before)
                     && (visible(after)
-                        || after.is_some_and(|a| crate::unicode::is_variation_selector(*a)))
+                        || after.is_some_and(|a| crate::domain::unicode::is_variation_selector(*a)))
             }
-            c if crate::unicode::is_variation_selector(c) => visible(before),
+            c if crate::domain::unicode::is_variation_selector(c) => visible(before),
             _ => false,
         };
         !allowed

@@ -2,7 +2,7 @@
 //!
 //! Every message a reader or moderator may see exists in Arabic and English. Codes are
 //! stable for programs; messages are for people. The language of the current request is
-//! kept in a task-local set by [`crate::http`]'s language layer, so errors can be
+//! kept in a task-local set by the HTTP layer's language middleware, so errors can be
 //! rendered without threading the language through every function.
 
 use serde::Serialize;

@@ -1,12 +1,16 @@
 //! Domain types: fields parsed from untrusted input, and the comment itself.
 //!
 //! Parse, don't validate: each field type can only be built through `parse`, which
-//! returns a [`FieldCode`](crate::error::FieldCode) describing what is wrong.
+//! returns a [`FieldCode`](crate::domain::errors::FieldCode) describing what is wrong.
 
+pub mod account;
 mod comment;
 mod email;
+pub mod errors;
 mod fields;
+pub mod lang;
 mod submission;
+pub mod unicode;
 
 pub use comment::{Class, Comment, CommentId, NewComment, PublicComment, Status};
 pub use email::Email;

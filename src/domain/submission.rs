@@ -1,9 +1,11 @@
 //! A submitted comment: the raw fields as they arrived (JSON or form), and the parsed
 //! submission with every field checked at once.
 
-use crate::error::{FieldCode, FieldErrors};
+use super::errors::{FieldCode, FieldErrors};
 
-use super::{ArticleKey, AuthorName, CommentBody, CommentId, Email};
+use super::comment::CommentId;
+use super::email::Email;
+use super::fields::{ArticleKey, AuthorName, CommentBody};
 
 /// The fields of `POST /api/v1/comments` as strings, before any check. Fields that
 /// arrived with the wrong JSON type are listed in `wrong_type`.

@@ -11,23 +11,9 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use serde::{Deserialize, Serialize};
 
-use super::lists::{Language, TermSpec};
 use super::normalize::{KeyKind, Keys, compact, text_key};
-
-/// How an entry meets word boundaries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MatchMode {
-    /// A whole word (clitics and suffixes allowed for Arabic).
-    #[default]
-    Token,
-    /// Several words in a row (same boundaries at both ends).
-    Phrase,
-    /// The start of a word.
-    Prefix,
-}
+use super::spec::{Language, MatchMode, TermSpec};
 
 /// Arabic proclitics and their combinations, as they appear in the text key. «هال» is the
 /// Gulf and Levantine demonstrative article («هالحمار», «بهالكلام»: "this …").
@@ -96,7 +82,7 @@ pub fn validate_term(term: &str) -> Result<String, String> {
     let key = text_key(term).as_str().to_string();
     let letters = key
         .chars()
-        .filter(|c| crate::unicode::is_alphabetic(*c))
+        .filter(|c| crate::domain::unicode::is_alphabetic(*c))
         .count();
     if letters < 2 {
         return Err(format!(
@@ -133,10 +119,10 @@ impl Lexicon {
             }
             entries.push(Entry {
                 rule: format!("list:{}:{}", spec.list, spec.term),
-                explanation: super::explain(&spec),
+                explanation: spec.explain(),
                 letters: key
                     .chars()
-                    .filter(|c| crate::unicode::is_alphabetic(*c))
+                    .filter(|c| crate::domain::unicode::is_alphabetic(*c))
                     .count(),
                 arabic,
                 first: key.chars().next().unwrap_or(' '),
@@ -316,7 +302,7 @@ fn definite_variants(key: &str) -> Vec<String> {
 /// Letters of the Arabic blocks.
 pub fn is_arabic_letter(c: char) -> bool {
     matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF)
-        && crate::unicode::is_alphabetic(c)
+        && crate::domain::unicode::is_alphabetic(c)
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::lexicon::{MatchMode, validate_term};
-use super::model::{Action, Category};
+use super::lexicon::validate_term;
+use super::model::Category;
+use super::spec::{ListSpec, MatchMode, RuleSpec, TermSpec};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_wordlists.rs"));
 
@@ -25,91 +26,6 @@ pub struct ListsFile {
     pub lists: Vec<ListSpec>,
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleSpec>,
-}
-
-/// One list: a file and what its entries mean.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListSpec {
-    /// Short name used in rule ids, e.g. `ar/insult`.
-    pub name: String,
-    /// Path relative to the word-list directory.
-    pub file: String,
-    pub category: Category,
-    /// `ar`, `en` or `arabizi` (Latin letters with digits for Arabic sounds).
-    pub language: Language,
-    /// Weight of an entry without its own.
-    #[serde(default = "default_weight")]
-    pub weight: f32,
-    #[serde(default)]
-    pub action: Action,
-    /// `token` (default), `phrase` or `prefix`.
-    #[serde(default, rename = "match")]
-    pub mode: MatchMode,
-    #[serde(default)]
-    pub description: String,
-}
-
-fn default_weight() -> f32 {
-    1.0
-}
-
-/// A regex rule: matched on the normalized text key of its target.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: String,
-    pub pattern: String,
-    #[serde(default = "default_weight")]
-    pub weight: f32,
-    #[serde(default)]
-    pub action: Action,
-    #[serde(default)]
-    pub target: Target,
-    #[serde(default = "rule_category")]
-    pub category: Category,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub shadow: bool,
-}
-
-fn rule_category() -> Category {
-    Category::Rule
-}
-
-/// Which field a rule reads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    #[default]
-    Body,
-    Name,
-    Email,
-    /// Every link's URL in the body.
-    Url,
-}
-
-/// The language of a list, which decides the keys its entries are matched on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Ar,
-    En,
-    Arabizi,
-}
-
-/// One entry of a list, ready to compile.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TermSpec {
-    pub list: String,
-    pub term: String,
-    pub category: Category,
-    pub language: Language,
-    pub weight: f32,
-    pub action: Action,
-    pub mode: MatchMode,
-    pub shadow: bool,
 }
 
 /// Everything the word-list directory holds.

@@ -1,7 +1,7 @@
 //! Text → match keys, with a map from every key byte back to the raw text.
 //!
 //! Matching never happens on the raw text. The **text key** is built in one pass over the
-//! characters (DESIGN §5):
+//! characters:
 //! 1. compatibility decomposition (NFKD, which also folds the presentation forms
 //!    U+FB50–FDFF and U+FE70–FEFF), dropping the stray space NFKC puts before an isolated
 //!    haraka;
@@ -24,7 +24,7 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-use crate::unicode::is_invisible;
+use crate::domain::unicode::is_invisible;
 
 /// A normalized key and, for each of its bytes, the raw byte range it came from. The
 /// one-byte-per-character form the automaton and fingerprints read (see [`compact`]) is
@@ -371,7 +371,7 @@ fn classify_folded(c: char) -> Class {
         return Class::Word(d);
     }
     let c = fold_letter(c);
-    if crate::unicode::is_alphanumeric(c) {
+    if crate::domain::unicode::is_alphanumeric(c) {
         let lower = c.to_lowercase().next().unwrap_or(c);
         Class::Word(lookalike(lower))
     } else {
@@ -456,7 +456,7 @@ fn joined_key(text: &Key, words: &[(usize, usize)], raw: &str) -> Option<Key> {
     let single = |(s, e): (usize, usize)| {
         let w = &text.as_str()[s..e];
         let mut chars = w.chars();
-        matches!((chars.next(), chars.next()), (Some(c), None) if crate::unicode::is_alphabetic(c))
+        matches!((chars.next(), chars.next()), (Some(c), None) if crate::domain::unicode::is_alphabetic(c))
     };
     let glued_pair = |a: (usize, usize), b: (usize, usize)| {
         let arabic = |(s, e): (usize, usize)| {

@@ -9,7 +9,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::{Input, PatternSet};
 
-use super::lists::{RuleSpec, Target};
+use super::spec::{RuleSpec, Target};
 
 /// Largest compiled program of one rule, in bytes.
 const SIZE_LIMIT: usize = 1 << 20;

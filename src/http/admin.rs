@@ -13,7 +13,8 @@ use super::auth::{Admin, audit, hash_password};
 use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::{CredentialKind, Role, new_token, passwords, token_hash, valid_username};
-use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::domain::errors::{FieldCode, FieldErrors};
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::store::accounts::{NewCredential, NewUser, UserChange, UserView};
 use crate::store::{StoreError, now_ms, rfc3339};
 

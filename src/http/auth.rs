@@ -15,9 +15,10 @@ use utoipa::ToSchema;
 use super::extract::{ClientIp, JsonBody, limit};
 use crate::app::AppState;
 use crate::auth::{Credential, CredentialKind, Role, User, new_token, passwords, token_hash};
-use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
-use crate::ratelimit::client::limit_key;
-use crate::ratelimit::{LimitedAction, text_key};
+use crate::domain::errors::{FieldCode, FieldErrors};
+use crate::gates::ratelimit::client::limit_key;
+use crate::gates::ratelimit::{LimitedAction, text_key};
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::store::accounts::{AuditEntry, NewCredential, UserChange};
 use crate::store::now_ms;
 

@@ -11,11 +11,11 @@ use utoipa::ToSchema;
 
 use super::extract::{ClientIp, NoStore, QueryPairs, limit};
 use crate::app::AppState;
-use crate::captcha::Issued;
-use crate::error::{ApiError, ErrorEnvelope, Result};
-use crate::i18n::Lang;
-use crate::ratelimit::LimitedAction;
-use crate::ratelimit::client::limit_key;
+use crate::domain::lang::Lang;
+use crate::gates::captcha::Issued;
+use crate::gates::ratelimit::LimitedAction;
+use crate::gates::ratelimit::client::limit_key;
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {

@@ -11,16 +11,17 @@ use utoipa::ToSchema;
 
 use super::extract::{ClientIp, NoStore, QueryPairs, SubmissionBody, limit};
 use crate::app::AppState;
-use crate::captcha;
 use crate::config::ModerationMode;
+use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::domain::{
     ArticleKey, CaptchaAnswer, Class, CommentId, NewComment, PublicComment, Status, Submission,
 };
-use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
 use crate::filter::{Context, Input, Reputation};
-use crate::keys::display_prefix;
-use crate::ratelimit::client::limit_key;
-use crate::ratelimit::{LimitedAction, text_key};
+use crate::gates::captcha;
+use crate::gates::ratelimit::client::limit_key;
+use crate::gates::ratelimit::{LimitedAction, text_key};
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
+use crate::secrets::keys::display_prefix;
 use crate::store::safety::{Reported, Submitter};
 use crate::store::{StoreError, now_ms};
 
@@ -117,7 +118,7 @@ async fn submit(
         Ok(_) => "accepted",
         Err(err) => err.code(),
     };
-    crate::metrics::inc(
+    crate::telemetry::metrics::inc(
         "raqib_submissions_total",
         &[
             ("class", class.map(Class::as_str).unwrap_or("none")),
@@ -268,7 +269,7 @@ pub(super) async fn accept(
     if matches!(class, Class::Hold | Class::Spam)
         && let Some(webhook) = state.webhook()
     {
-        webhook.notify(crate::webhook::Event {
+        webhook.notify(crate::jobs::webhook::Event {
             event: "comment.queued".into(),
             id,
             article: submission.article.as_str().to_string(),
@@ -282,7 +283,7 @@ pub(super) async fn accept(
         // Stored for audit and back-tests, never public; the reader is told plainly.
         return Err(ApiError::ContentBlocked);
     }
-    // Spam is answered like pending: spammers learn nothing (DESIGN §1).
+    // Spam is answered like pending: spammers learn nothing.
     let shown = if status == Status::Approved {
         Status::Approved
     } else {
@@ -334,7 +335,7 @@ fn parent_domains(domain: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where a comment of `class` starts, by moderation mode (DESIGN §1).
+/// Where a comment of `class` starts, by moderation mode: `ok` waits in `pre` and is published in `post`; `hold` always waits; `spam` and `block` go to their own statuses.
 pub fn arriving_status(mode: ModerationMode, class: Class) -> Status {
     match (class, mode) {
         (Class::Ok, ModerationMode::Post) => Status::Approved,
@@ -404,7 +405,7 @@ async fn list(
         return Ok(json_bytes(page));
     }
     let generation = state.pages().generation();
-    let mut comments = crate::metrics::timed(
+    let mut comments = crate::telemetry::metrics::timed(
         "raqib_db_read_seconds",
         &[("query", "public_page")],
         state

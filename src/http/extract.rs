@@ -12,9 +12,9 @@ use serde_json::Value;
 
 use crate::app::AppState;
 use crate::domain::RawSubmission;
-use crate::error::ApiError;
-use crate::ratelimit::LimitedAction;
-use crate::ratelimit::client::client_ip;
+use crate::gates::ratelimit::LimitedAction;
+use crate::gates::ratelimit::client::client_ip;
+use crate::http::error::ApiError;
 
 /// The socket peer's address. Tests provide it with `MockConnectInfo`.
 pub struct PeerIp(pub IpAddr);
@@ -37,7 +37,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
 }
 
 /// The client's address: the peer, or what trusted proxies say (see
-/// [`crate::ratelimit::client`]).
+/// [`crate::gates::ratelimit::client`]).
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
@@ -63,7 +63,10 @@ pub async fn limit(state: &AppState, action: LimitedAction, key: u128) -> Result
         .check(action, key)
         .await
         .map_err(|retry_after| {
-            crate::metrics::inc("raqib_rate_limited_total", &[("action", action.name())]);
+            crate::telemetry::metrics::inc(
+                "raqib_rate_limited_total",
+                &[("action", action.name())],
+            );
             ApiError::RateLimited { retry_after }
         })
 }
@@ -192,12 +195,16 @@ pub struct QueryPairs(pub Vec<(String, String)>);
 
 impl QueryPairs {
     /// An integer parameter: None when absent or empty; a bad one is recorded in `errors`.
-    pub fn number(&self, key: &'static str, errors: &mut crate::error::FieldErrors) -> Option<i64> {
+    pub fn number(
+        &self,
+        key: &'static str,
+        errors: &mut crate::domain::errors::FieldErrors,
+    ) -> Option<i64> {
         let raw = self.get(key).filter(|v| !v.is_empty())?;
         errors.take(
             key,
             raw.parse::<i64>()
-                .map_err(|_| crate::error::FieldCode::Invalid),
+                .map_err(|_| crate::domain::errors::FieldCode::Invalid),
         )
     }
 

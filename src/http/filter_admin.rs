@@ -15,9 +15,10 @@ use utoipa::ToSchema;
 use super::auth::Admin;
 use super::extract::{JsonBody, QueryPairs, body_bytes};
 use crate::app::AppState;
-use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::filter::normalize::Keys;
 use crate::filter::{Action, Category, Context, FilterSettings, Hit, Input};
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::store::filters::{
     FilterEdit, FilterOp, FilterState, FilterVersion, StoredRule, StoredTerm, TermQuery,
     VersionChanges,

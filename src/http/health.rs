@@ -22,36 +22,37 @@ pub fn router() -> Router<AppState> {
 /// `Authorization: Bearer <token>`.
 #[utoipa::path(get, path = "/metrics", tag = "ops",
     responses((status = 200, description = "text/plain; version=0.0.4", body = String),
-        (status = 401, body = crate::error::ErrorEnvelope)))]
+        (status = 401, body = crate::http::error::ErrorEnvelope)))]
 async fn metrics(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-) -> Result<axum::response::Response, crate::error::ApiError> {
+) -> Result<axum::response::Response, crate::http::error::ApiError> {
     use axum::response::IntoResponse;
     if let Some(token) = &state.config().http.metrics_token {
         let sent = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        let matches = sent
-            .is_some_and(|sent| crate::seal::constant_time_eq(sent.as_bytes(), token.as_bytes()));
+        let matches = sent.is_some_and(|sent| {
+            crate::secrets::seal::constant_time_eq(sent.as_bytes(), token.as_bytes())
+        });
         if !matches {
-            return Err(crate::error::ApiError::Unauthorized);
+            return Err(crate::http::error::ApiError::Unauthorized);
         }
     }
     let stats = state.store().stats(crate::store::now_ms()).await?;
-    let gauges = crate::metrics::Gauges {
+    let gauges = crate::telemetry::metrics::Gauges {
         queue_depth: stats.by_status.clone(),
         oldest_pending_seconds: stats.oldest_pending_seconds,
         filter_version: state.screen().version(),
-        in_flight: crate::metrics::IN_FLIGHT.load(std::sync::atomic::Ordering::Relaxed),
+        in_flight: crate::telemetry::metrics::IN_FLIGHT.load(std::sync::atomic::Ordering::Relaxed),
     };
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        crate::metrics::render(&gauges),
+        crate::telemetry::metrics::render(&gauges),
     )
         .into_response())
 }

@@ -18,10 +18,10 @@ use base64::Engine;
 
 use super::extract::ClientIp;
 use crate::app::AppState;
-use crate::captcha::{Issued, Mode};
+use crate::domain::lang::Lang;
 use crate::domain::{ArticleKey, PublicComment, RawSubmission};
-use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::gates::captcha::{Issued, Mode};
+use crate::http::error::ApiError;
 use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {

@@ -9,10 +9,11 @@ mod admin;
 mod auth;
 mod captcha;
 mod comments;
+pub mod error;
 mod extract;
 mod filter_admin;
-mod frame;
 mod health;
+mod iframe;
 mod moderation;
 mod openapi;
 mod pages;
@@ -34,8 +35,8 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
-use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::domain::lang::Lang;
+use crate::http::error::ApiError;
 
 pub use openapi::ApiDoc;
 
@@ -56,7 +57,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(pages::cors(&state.config().allowed_origins)),
         )
         .merge(pages::router())
-        .merge(frame::router())
+        .merge(iframe::router())
         .merge(auth::router())
         .merge(admin::router())
         .merge(filter_admin::router())
@@ -109,10 +110,10 @@ async fn track(request: Request, next: Next) -> Response {
     }
     .to_string();
     let started = std::time::Instant::now();
-    crate::metrics::IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+    crate::telemetry::metrics::IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
-    crate::metrics::IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
-    crate::metrics::inc(
+    crate::telemetry::metrics::IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    crate::telemetry::metrics::inc(
         "raqib_http_requests_total",
         &[
             ("route", &route),
@@ -120,7 +121,7 @@ async fn track(request: Request, next: Next) -> Response {
             ("status", response.status().as_str()),
         ],
     );
-    crate::metrics::observe(
+    crate::telemetry::metrics::observe(
         "raqib_http_request_duration_seconds",
         &[("route", &route)],
         started.elapsed().as_secs_f64(),
@@ -158,7 +159,7 @@ struct RequestIds {
 impl Default for RequestIds {
     fn default() -> Self {
         use rand::RngCore;
-        let prefix = crate::keys::hex(&rand::rng().next_u32().to_be_bytes());
+        let prefix = crate::secrets::keys::hex(&rand::rng().next_u32().to_be_bytes());
         RequestIds {
             prefix,
             next: Default::default(),

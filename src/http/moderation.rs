@@ -11,8 +11,9 @@ use axum::extract::Path;
 use super::auth::{Moderator, audit};
 use super::extract::{JsonBody, QueryPairs};
 use crate::app::AppState;
+use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::domain::{Class, Email, Status};
-use crate::error::{ApiError, ErrorEnvelope, FieldCode, FieldErrors, Result};
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::store::accounts::{AuditFilter, AuditRecord};
 use crate::store::moderation::{
     ClaimRequest, Decision, History, Outcome, QueueFilter, QueueItem, Sort,

@@ -10,7 +10,8 @@ use super::auth::{Admin, audit};
 use super::extract::QueryPairs;
 use crate::app::AppState;
 use crate::domain::Email;
-use crate::error::{ApiError, ErrorEnvelope, FieldErrors, Result};
+use crate::domain::errors::FieldErrors;
+use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::store::safety::PrivacyExport;
 
 pub fn router() -> Router<AppState> {
@@ -33,7 +34,7 @@ async fn export(
     query: QueryPairs,
 ) -> Result<Json<PrivacyExport>> {
     let email = email(&query)?;
-    let export = crate::privacy::export(&state, &email).await?;
+    let export = crate::moderation::privacy::export(&state, &email).await?;
     audit(&state, &admin.user.username, "privacy.export", None, None).await;
     Ok(Json(export))
 }
@@ -54,7 +55,7 @@ async fn erase(
     query: QueryPairs,
 ) -> Result<Json<Erased>> {
     let email = email(&query)?;
-    let comments = crate::privacy::erase(&state, &email).await?;
+    let comments = crate::moderation::privacy::erase(&state, &email).await?;
     audit(
         &state,
         &admin.user.username,

@@ -43,7 +43,7 @@ pub async fn run_retention(state: &AppState) -> StoreResult<Purged> {
         ("ip_reputation", purged.ip_reputation),
     ] {
         if n > 0 {
-            crate::metrics::add("raqib_retention_purged_total", &[("what", what)], n);
+            crate::telemetry::metrics::add("raqib_retention_purged_total", &[("what", what)], n);
         }
     }
     if !purged.is_empty() {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::keys::hex;
+use crate::secrets::keys::hex;
 
 /// `[webhook]` in the config.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

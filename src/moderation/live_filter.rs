@@ -11,8 +11,8 @@ use arc_swap::ArcSwap;
 
 use crate::filter::fingerprint::RecentComments;
 use crate::filter::{Context, Filter, Input, Verdict};
-use crate::keys::Keys;
-use crate::seal;
+use crate::secrets::keys::Keys;
+use crate::secrets::seal;
 
 /// How many recent fingerprints are kept for near-duplicate detection.
 const RECENT: usize = 2_000;
@@ -82,7 +82,7 @@ impl Screen {
         ctx.recent = Some(self.recent.clone());
         let started = std::time::Instant::now();
         let verdict = self.filter.load().check(input, &ctx);
-        crate::metrics::observe(
+        crate::telemetry::metrics::observe(
             "raqib_filter_check_seconds",
             &[],
             started.elapsed().as_secs_f64(),

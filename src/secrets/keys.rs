@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::config::Config;
+use crate::config::paths::sqlite_path;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -43,12 +43,13 @@ impl Keys {
         }
     }
 
-    /// The key named by the config, or the SQLite key file (created when missing).
-    pub fn load(config: &Config) -> std::io::Result<Keys> {
-        if let Some(secret) = &config.secret_key {
+    /// The configured `secret_key`, or the key file of the SQLite database at
+    /// `database_url` (created when missing).
+    pub fn load(secret_key: Option<&str>, database_url: &str) -> std::io::Result<Keys> {
+        if let Some(secret) = secret_key {
             return Ok(Keys::from_secret(secret.as_bytes()));
         }
-        match key_file_path(&config.database_url) {
+        match key_file_path(database_url) {
             Some(path) => Ok(Keys::from_secret(&read_or_create_key_file(&path)?)),
             None => {
                 // An in-memory database lives as long as the process; so may its key.
@@ -118,7 +119,7 @@ pub fn display_prefix(ip: IpAddr) -> String {
 
 /// Where the key file of a SQLite database lives: `<database file>.key`.
 pub fn key_file_path(database_url: &str) -> Option<PathBuf> {
-    let path = crate::store::sqlite_path(database_url)?;
+    let path = sqlite_path(database_url)?;
     let mut name = path.file_name()?.to_os_string();
     name.push(".key");
     Some(path.with_file_name(name))

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{CredentialKind, Role};
+use crate::domain::account::{CredentialKind, Role};
 
 /// A user to create.
 #[derive(Clone, Debug)]
@@ -87,7 +87,7 @@ macro_rules! account_queries {
     ($Conn:ty, $Pool:ty) => {
         use sqlx::Row;
 
-        use crate::auth::{Credential, CredentialKind, Role, User};
+        use crate::domain::account::{Credential, CredentialKind, Role, User};
         use crate::store::accounts::{AuditEntry, AuditFilter, AuditRecord, NewCredential, NewUser, UserChange};
         use crate::store::StoreError;
 
@@ -318,7 +318,7 @@ pub trait Accounts: Send + Sync {
     async fn create_user(
         &self,
         user: crate::store::accounts::NewUser,
-    ) -> crate::store::StoreResult<crate::auth::User>;
+    ) -> crate::store::StoreResult<crate::domain::account::User>;
 
     /// Creates the first admin unless an active admin exists or another process already
     /// did (one transaction; two replicas starting at once create exactly one).
@@ -333,29 +333,37 @@ pub trait Accounts: Send + Sync {
         id: i64,
         change: crate::store::accounts::UserChange,
         now: i64,
-    ) -> crate::store::StoreResult<Option<crate::auth::User>>;
+    ) -> crate::store::StoreResult<Option<crate::domain::account::User>>;
 
     async fn user_by_name(
         &self,
         name: &str,
-    ) -> crate::store::StoreResult<Option<crate::auth::User>>;
+    ) -> crate::store::StoreResult<Option<crate::domain::account::User>>;
 
-    async fn user_by_id(&self, id: i64) -> crate::store::StoreResult<Option<crate::auth::User>>;
+    async fn user_by_id(
+        &self,
+        id: i64,
+    ) -> crate::store::StoreResult<Option<crate::domain::account::User>>;
 
-    async fn list_users(&self) -> crate::store::StoreResult<Vec<crate::auth::User>>;
+    async fn list_users(&self) -> crate::store::StoreResult<Vec<crate::domain::account::User>>;
 
     /// Stores a session or API token (its hash).
     async fn create_credential(
         &self,
         credential: crate::store::accounts::NewCredential,
-    ) -> crate::store::StoreResult<crate::auth::Credential>;
+    ) -> crate::store::StoreResult<crate::domain::account::Credential>;
 
     /// A live credential by token hash, with its enabled user.
     async fn find_credential(
         &self,
         token_hash: &str,
         now: i64,
-    ) -> crate::store::StoreResult<Option<(crate::auth::Credential, crate::auth::User)>>;
+    ) -> crate::store::StoreResult<
+        Option<(
+            crate::domain::account::Credential,
+            crate::domain::account::User,
+        )>,
+    >;
 
     /// Revokes a credential by id or by token hash.
     async fn revoke_credential(
@@ -367,8 +375,8 @@ pub trait Accounts: Send + Sync {
 
     async fn list_credentials(
         &self,
-        kind: crate::auth::CredentialKind,
-    ) -> crate::store::StoreResult<Vec<crate::auth::Credential>>;
+        kind: crate::domain::account::CredentialKind,
+    ) -> crate::store::StoreResult<Vec<crate::domain::account::Credential>>;
 
     /// Appends one audit row.
     async fn append_audit(
@@ -391,7 +399,7 @@ macro_rules! account_methods {
             async fn create_user(
                 &self,
                 user: crate::store::accounts::NewUser,
-            ) -> crate::store::StoreResult<crate::auth::User> {
+            ) -> crate::store::StoreResult<crate::domain::account::User> {
                 self.write(move |c| Box::pin(async move { $q::insert_user(c, &user).await }))
                     .await
             }
@@ -409,7 +417,7 @@ macro_rules! account_methods {
                 id: i64,
                 change: crate::store::accounts::UserChange,
                 now: i64,
-            ) -> crate::store::StoreResult<Option<crate::auth::User>> {
+            ) -> crate::store::StoreResult<Option<crate::domain::account::User>> {
                 self.write(move |c| {
                     Box::pin(async move { $q::update_user(c, id, &change, now).await })
                 })
@@ -419,25 +427,27 @@ macro_rules! account_methods {
             async fn user_by_name(
                 &self,
                 name: &str,
-            ) -> crate::store::StoreResult<Option<crate::auth::User>> {
+            ) -> crate::store::StoreResult<Option<crate::domain::account::User>> {
                 $q::user_by_name(self.reader(), name).await
             }
 
             async fn user_by_id(
                 &self,
                 id: i64,
-            ) -> crate::store::StoreResult<Option<crate::auth::User>> {
+            ) -> crate::store::StoreResult<Option<crate::domain::account::User>> {
                 $q::user_by_id(self.reader(), id).await
             }
 
-            async fn list_users(&self) -> crate::store::StoreResult<Vec<crate::auth::User>> {
+            async fn list_users(
+                &self,
+            ) -> crate::store::StoreResult<Vec<crate::domain::account::User>> {
                 $q::list_users(self.reader()).await
             }
 
             async fn create_credential(
                 &self,
                 credential: crate::store::accounts::NewCredential,
-            ) -> crate::store::StoreResult<crate::auth::Credential> {
+            ) -> crate::store::StoreResult<crate::domain::account::Credential> {
                 self.write(move |c| {
                     Box::pin(async move { $q::insert_credential(c, &credential).await })
                 })
@@ -448,8 +458,12 @@ macro_rules! account_methods {
                 &self,
                 token_hash: &str,
                 now: i64,
-            ) -> crate::store::StoreResult<Option<(crate::auth::Credential, crate::auth::User)>>
-            {
+            ) -> crate::store::StoreResult<
+                Option<(
+                    crate::domain::account::Credential,
+                    crate::domain::account::User,
+                )>,
+            > {
                 $q::find_credential(self.reader(), token_hash, now).await
             }
 
@@ -469,8 +483,8 @@ macro_rules! account_methods {
 
             async fn list_credentials(
                 &self,
-                kind: crate::auth::CredentialKind,
-            ) -> crate::store::StoreResult<Vec<crate::auth::Credential>> {
+                kind: crate::domain::account::CredentialKind,
+            ) -> crate::store::StoreResult<Vec<crate::domain::account::Credential>> {
                 $q::list_credentials(self.reader(), kind).await
             }
 
@@ -505,8 +519,8 @@ pub struct UserView {
     pub created_at: i64,
 }
 
-impl From<&crate::auth::User> for UserView {
-    fn from(u: &crate::auth::User) -> Self {
+impl From<&crate::domain::account::User> for UserView {
+    fn from(u: &crate::domain::account::User) -> Self {
         UserView {
             id: u.id,
             username: u.username.clone(),

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::filter::lexicon::MatchMode;
+use crate::filter::spec::MatchMode;
 use crate::filter::{Action, Category, FilterSettings, Language, Target};
 
 /// The `NOTIFY` channel of new filter versions.

@@ -14,13 +14,13 @@ mod rows;
 pub mod safety;
 mod sqlite;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::config::Config;
 
+pub use crate::config::paths::sqlite_path;
 pub use postgres::PgStore;
 pub use rows::rfc3339;
 pub use sqlite::SqliteStore;
@@ -109,18 +109,6 @@ pub async fn connect(config: &Config) -> StoreResult<Arc<dyn Store>> {
     }
 }
 
-/// The file behind a `sqlite://` URL, or None for an in-memory database.
-pub fn sqlite_path(database_url: &str) -> Option<PathBuf> {
-    let rest = database_url
-        .strip_prefix("sqlite://")
-        .or_else(|| database_url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or("");
-    if path.is_empty() || path == ":memory:" || path.starts_with(":memory:") {
-        return None;
-    }
-    Some(PathBuf::from(path))
-}
-
 /// Run in every transaction that changes the reputation table (see migration 0008).
 pub(crate) const BUMP_REPUTATION_EPOCH: &str =
     "update change_epoch set n = n + 1 where name = 'reputation'";
@@ -128,23 +116,4 @@ pub(crate) const BUMP_REPUTATION_EPOCH: &str =
 /// Unix time in milliseconds.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_urls_name_their_file() {
-        assert_eq!(
-            sqlite_path("sqlite://raqib.db"),
-            Some(PathBuf::from("raqib.db"))
-        );
-        assert_eq!(
-            sqlite_path("sqlite:///var/lib/raqib/raqib.db?mode=rwc"),
-            Some(PathBuf::from("/var/lib/raqib/raqib.db"))
-        );
-        assert_eq!(sqlite_path("sqlite::memory:"), None);
-        assert_eq!(sqlite_path("postgres://x/y"), None);
-    }
 }

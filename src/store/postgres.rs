@@ -80,7 +80,7 @@ impl PgStore {
             + Send
             + 'static,
     {
-        crate::metrics::timed("raqib_db_write_seconds", &[], async move {
+        crate::telemetry::metrics::timed("raqib_db_write_seconds", &[], async move {
             let mut tx = self.pool.begin().await?;
             let result = work(&mut tx).await?;
             tx.commit().await?;

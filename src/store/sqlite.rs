@@ -144,7 +144,8 @@ impl SqliteStore {
             + Send
             + 'static,
     {
-        crate::metrics::timed("raqib_db_write_seconds", &[], self.writer.exec(work)).await
+        crate::telemetry::metrics::timed("raqib_db_write_seconds", &[], self.writer.exec(work))
+            .await
     }
 
     fn reader(&self) -> &SqlitePool {
@@ -160,7 +161,7 @@ impl SqliteStore {
                 .write(move |c| Box::pin(async move { comments_sql::insert(c, &comment).await }))
                 .await;
         }
-        crate::metrics::timed(
+        crate::telemetry::metrics::timed(
             "raqib_db_write_seconds",
             &[],
             self.writer.insert_plain(comment),

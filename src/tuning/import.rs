@@ -3,7 +3,7 @@
 //! with a header row (`term,category,weight,action,match,language,list,shadow,enabled,note`;
 //! only `term` is required, the rest default to the request's values).
 
-use crate::filter::lexicon::MatchMode;
+use crate::filter::spec::MatchMode;
 use crate::filter::{Action, Category};
 use crate::store::filters::StoredTerm;
 

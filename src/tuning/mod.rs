@@ -13,9 +13,10 @@ pub mod stats;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{FieldCode, FieldErrors};
-use crate::filter::lexicon::{MatchMode, is_arabic_letter, validate_term};
+use crate::domain::errors::{FieldCode, FieldErrors};
+use crate::filter::lexicon::{is_arabic_letter, validate_term};
 use crate::filter::rules::{PatternError, check_pattern};
+use crate::filter::spec::MatchMode;
 use crate::filter::{
     Action, Category, Filter, FilterSettings, Language, RuleSpec, Target, TermSpec, WordLists,
 };
@@ -494,7 +495,7 @@ pub fn patched_rule(current: &StoredRule, patch: &RulePatch) -> Result<StoredRul
 fn default_rule_name(pattern: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(pattern.as_bytes());
-    format!("admin_{}", crate::keys::hex(&digest[..4]))
+    format!("admin_{}", crate::secrets::keys::hex(&digest[..4]))
 }
 
 /// Settings with a partial JSON object merged in, checked.
@@ -616,7 +617,7 @@ impl Proposal {
     }
 }
 
-fn describe(error: &crate::error::FieldError) -> String {
+fn describe(error: &crate::domain::errors::FieldError) -> String {
     error
         .detail
         .clone()

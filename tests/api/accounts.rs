@@ -259,8 +259,8 @@ async fn cookie_sessions_need_the_services_own_origin_to_change_state(app: TestA
 
 async fn the_first_admin_is_created_once_and_must_choose_a_password(app: TestApp) {
     let (a, b) = tokio::join!(
-        raqib::accounts_cli::ensure_first_admin(&app.state),
-        raqib::accounts_cli::ensure_first_admin(&app.state)
+        raqib::cli::accounts::ensure_first_admin(&app.state),
+        raqib::cli::accounts::ensure_first_admin(&app.state)
     );
     assert_eq!(
         [a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(),
@@ -268,7 +268,7 @@ async fn the_first_admin_is_created_once_and_must_choose_a_password(app: TestApp
         "exactly one"
     );
     assert!(
-        !raqib::accounts_cli::ensure_first_admin(&app.state)
+        !raqib::cli::accounts::ensure_first_admin(&app.state)
             .await
             .unwrap(),
         "not again"

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use raqib::captcha::Mode;
+use raqib::gates::captcha::Mode;
 use serde_json::{Value, json};
 
 use crate::support::{KNOWN_ANSWER, KnownAnswers, TestApp, comment, json_request};
@@ -161,8 +161,9 @@ async fn unknown_garbage_forged_and_expired_codes_are_refused_alike() {
         c.captcha.ttl_secs = 1;
     })
     .await;
-    let other_key = raqib::keys::Keys::from_secret(b"another key, another key, another");
-    let forged = raqib::captcha::token::issue(&other_key.derive("captcha"), KNOWN_ANSWER, i64::MAX);
+    let other_key = raqib::secrets::keys::Keys::from_secret(b"another key, another key, another");
+    let forged =
+        raqib::gates::captcha::token::issue(&other_key.derive("captcha"), KNOWN_ANSWER, i64::MAX);
     for id in ["", "garbage", "AAAA", forged.as_str()] {
         let mut body = comment("/news/c", "نص");
         body["captcha"] = json!({"id": id, "answer": KNOWN_ANSWER});

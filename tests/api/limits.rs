@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use axum::http::{Method, StatusCode};
-use raqib::ratelimit::{Backend, Quota};
+use raqib::gates::ratelimit::{Backend, Quota};
 use serde_json::json;
 
 use crate::support::{TestApp, json_request, redis_url};

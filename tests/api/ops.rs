@@ -112,7 +112,9 @@ async fn retention_purges_refused_comments_and_old_ip_hashes(app: TestApp) {
     let reply = insert(Status::Approved, 395, Some(old_approved)).await;
     let recent = insert(Status::Approved, 1, None).await;
 
-    let purged = raqib::jobs::run_retention(&app.state).await.unwrap();
+    let purged = raqib::jobs::housekeeping::run_retention(&app.state)
+        .await
+        .unwrap();
     assert_eq!(
         (purged.blocked, purged.spam, purged.rejected),
         (1, 1, 1),
@@ -155,7 +157,9 @@ async fn retention_purges_refused_comments_and_old_ip_hashes(app: TestApp) {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].actor, "system");
     // A second run has nothing left to do and writes nothing.
-    let again = raqib::jobs::run_retention(&app.state).await.unwrap();
+    let again = raqib::jobs::housekeeping::run_retention(&app.state)
+        .await
+        .unwrap();
     assert!(again.is_empty(), "{again:?}");
 }
 
@@ -169,7 +173,7 @@ async fn requests_over_the_concurrency_limit_are_shed_with_503() {
     let app = Arc::new(
         TestApp::sqlite_with_source(
             |c| {
-                c.captcha.mode = raqib::captcha::Mode::Always;
+                c.captcha.mode = raqib::gates::captcha::Mode::Always;
                 c.captcha.pool_size = 0;
                 c.http.max_concurrency = 1;
             },

@@ -276,7 +276,7 @@ async fn the_no_javascript_frame_shows_comments_and_takes_a_plain_form() {
 
 #[tokio::test]
 async fn the_frame_carries_the_security_code_when_one_is_required() {
-    let app = TestApp::sqlite_with(|c| c.captcha.mode = raqib::captcha::Mode::Always).await;
+    let app = TestApp::sqlite_with(|c| c.captcha.mode = raqib::gates::captcha::Mode::Always).await;
     let page = app.get("/embed/frame?article=%2Fnews%2Fcode").await;
     assert!(
         page.text.contains("data-raqib=\"captcha-image\""),

@@ -77,7 +77,7 @@ async fn a_ban_or_closing_on_one_replica_applies_on_another_within_seconds(app: 
 
 async fn banning_an_author_stops_them_before_the_captcha_and_spams_their_queue(app: TestApp) {
     let mut config = app.state.config().clone();
-    config.captcha.mode = raqib::captcha::Mode::Always;
+    config.captcha.mode = raqib::gates::captcha::Mode::Always;
     let app = app.with_config(config).await;
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let first = with_code(&app, "تعليق أول").await.json()["id"]

@@ -11,7 +11,7 @@ use http_body_util::BodyExt;
 use raqib::app::AppState;
 use raqib::config::Config;
 use raqib::domain::{CommentId, Status};
-use raqib::keys::Keys;
+use raqib::secrets::keys::Keys;
 use raqib::store::{self, Store};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -46,7 +46,7 @@ pub fn test_config(database_url: String) -> Config {
         ..Config::default()
     };
     // Most tests are about something else; the captcha tests turn it on.
-    config.captcha.mode = raqib::captcha::Mode::Off;
+    config.captcha.mode = raqib::gates::captcha::Mode::Off;
     // The learned abuse model holds about one civil comment in twenty, so it would make the
     // short placeholder sentences of tests about other things depend on each retraining.
     // `screening::the_learned_model_holds_through_the_server` turns it on.
@@ -57,17 +57,17 @@ pub fn test_config(database_url: String) -> Config {
 /// The answer every challenge of [`KnownAnswers`] has.
 pub const KNOWN_ANSWER: &str = "4729";
 
-/// A captcha source whose answer the tests know, handed to the app in code (DESIGN §7).
+/// A captcha source whose answer the tests know, handed to the app in code.
 #[derive(Default)]
 pub struct KnownAnswers {
     /// Time each render takes (to test an empty pool under load).
     pub delay: std::time::Duration,
 }
 
-impl raqib::captcha::CaptchaSource for KnownAnswers {
-    fn render(&self) -> Option<raqib::captcha::Rendered> {
+impl raqib::gates::captcha::CaptchaSource for KnownAnswers {
+    fn render(&self) -> Option<raqib::gates::captcha::Rendered> {
         std::thread::sleep(self.delay);
-        Some(raqib::captcha::Rendered {
+        Some(raqib::gates::captcha::Rendered {
             answer: KNOWN_ANSWER.to_string(),
             // The PNG signature: tests only check that an image is sent.
             png: vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
@@ -76,12 +76,12 @@ impl raqib::captcha::CaptchaSource for KnownAnswers {
 }
 
 /// Quotas no test reaches unless it means to (the rate-limit tests set their own).
-pub fn generous_limits() -> raqib::ratelimit::RateLimitConfig {
-    let plenty = raqib::ratelimit::Quota {
+pub fn generous_limits() -> raqib::gates::ratelimit::RateLimitConfig {
+    let plenty = raqib::gates::ratelimit::Quota {
         per_minute: 1_000_000.0,
         burst: 1_000_000,
     };
-    raqib::ratelimit::RateLimitConfig {
+    raqib::gates::ratelimit::RateLimitConfig {
         submit_ip: plenty,
         submit_email: plenty,
         captcha: plenty,
@@ -147,7 +147,7 @@ impl TestApp {
     /// An app on a fresh SQLite file with its own captcha source.
     pub async fn sqlite_with_source(
         adjust: impl FnOnce(&mut Config),
-        source: Arc<dyn raqib::captcha::CaptchaSource>,
+        source: Arc<dyn raqib::gates::captcha::CaptchaSource>,
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = test_config(format!(
@@ -165,7 +165,7 @@ impl TestApp {
     async fn build_with(
         config: Config,
         db: TestDb,
-        source: Arc<dyn raqib::captcha::CaptchaSource>,
+        source: Arc<dyn raqib::gates::captcha::CaptchaSource>,
     ) -> TestApp {
         let store = store::connect(&config).await.expect("open test database");
         let state = AppState::assemble(config, store, Keys::from_secret(SECRET.as_bytes()), source)
@@ -354,7 +354,7 @@ impl PgSchema {
             Ok(Err(err)) => return unreachable_postgres(&url, &err.to_string()),
             Err(_) => return unreachable_postgres(&url, "timed out"),
         };
-        let name = format!("t_{}", raqib::keys::hex(&rand_bytes()));
+        let name = format!("t_{}", raqib::secrets::keys::hex(&rand_bytes()));
         sqlx::query(sqlx::AssertSqlSafe(format!("create schema {name}")))
             .execute(&mut conn)
             .await

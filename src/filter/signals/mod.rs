@@ -8,10 +8,10 @@ mod shape;
 pub use links::{Link, host_and_parents, links, under};
 
 use super::fingerprint::Duplicate;
+use super::input::{Context, Input};
 use super::model::{Category, Field, Hit};
 use super::normalize::Keys;
 use super::settings::SignalWeights;
-use super::{Context, Input};
 
 /// What the signals need that the filter compiled once.
 pub struct Domains<'a> {

@@ -1,10 +1,10 @@
 //! Signals in the shape of the text rather than its words: hidden characters inside
 //! words, several scripts inside one word, repeated words, shouting, emoji floods.
 
+use crate::domain::unicode::{is_format, is_variation_selector};
 use crate::filter::normalize::Key;
 #[cfg(test)]
 use crate::filter::normalize::words;
-use crate::unicode::{is_format, is_variation_selector};
 
 const LATIN: u8 = 1;
 const ARABIC: u8 = 2;
@@ -244,7 +244,7 @@ pub fn hidden_inside_words(raw: &str) -> Option<((usize, usize), usize)> {
             }
             continue;
         }
-        let letter = crate::unicode::is_alphabetic(c);
+        let letter = crate::domain::unicode::is_alphabetic(c);
         if letter && after_letter && !pending.is_empty() {
             count += pending.len();
             let (at, hidden) = pending[0];

@@ -1,4 +1,4 @@
-//! The security code: stateless, single-use, expiring challenges (DESIGN §1, §4).
+//! The security code: stateless, single-use, expiring challenges.
 //!
 //! - **Issue**: pop a pre-rendered challenge from a bounded pool and seal its answer into
 //!   the id ([`token`]). No database write. When the pool is empty at most one inline
@@ -24,8 +24,8 @@ use tokio::sync::Semaphore;
 pub use source::{CaptchaSource, Charset, CrateRenderer, Difficulty, Rendered};
 pub use token::Challenge;
 
-use crate::i18n::Lang;
-use crate::keys::Keys;
+use crate::domain::lang::Lang;
+use crate::secrets::keys::Keys;
 
 /// When a security code is asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +111,7 @@ impl Captchas {
             pool: Mutex::new(VecDeque::with_capacity(config.pool_size)),
             inline: Semaphore::new(1),
             recent: governor::DefaultKeyedRateLimiter::keyed(
-                crate::ratelimit::memory::governor_quota(crate::ratelimit::Quota {
+                crate::gates::ratelimit::memory::governor_quota(crate::gates::ratelimit::Quota {
                     per_minute: 60.0 / config.adaptive_window_secs.max(1) as f64,
                     burst: 1,
                 }),
@@ -168,7 +168,7 @@ impl Captchas {
                     .ok_or(Busy)?
             }
         };
-        crate::metrics::inc(
+        crate::telemetry::metrics::inc(
             "raqib_captcha_total",
             &[("event", "issued"), ("kind", "image")],
         );
@@ -181,7 +181,7 @@ impl Captchas {
     /// A question in words (no rendering).
     pub fn issue_question(&self, lang: Lang, now_ms: i64) -> Issued {
         let (question, answer) = text::question(lang);
-        crate::metrics::inc(
+        crate::telemetry::metrics::inc(
             "raqib_captcha_total",
             &[("event", "issued"), ("kind", "text")],
         );
@@ -206,7 +206,7 @@ impl Captchas {
     ) -> Result<Challenge, (Invalid, Option<Challenge>)> {
         let checked = self.judge(id, answer, now_ms);
         let event = if checked.is_ok() { "passed" } else { "failed" };
-        crate::metrics::inc("raqib_captcha_total", &[("event", event)]);
+        crate::telemetry::metrics::inc("raqib_captcha_total", &[("event", event)]);
         checked
     }
 

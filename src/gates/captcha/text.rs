@@ -3,7 +3,7 @@
 
 use rand::Rng;
 
-use crate::i18n::Lang;
+use crate::domain::lang::Lang;
 
 const AR_NUMBERS: [&str; 21] = [
     "صفر",

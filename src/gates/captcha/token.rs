@@ -4,8 +4,8 @@
 
 use rand::RngCore;
 
-use crate::keys::hex;
-use crate::seal;
+use crate::secrets::keys::hex;
+use crate::secrets::seal;
 
 /// What a challenge id says once opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct Challenge {
 pub fn normalize_answer(answer: &str) -> String {
     answer
         .chars()
-        .filter(|c| !c.is_whitespace() && !crate::unicode::is_invisible(*c))
+        .filter(|c| !c.is_whitespace() && !crate::domain::unicode::is_invisible(*c))
         .map(|c| crate::filter::normalize::decimal_digit(c).unwrap_or(c))
         .flat_map(char::to_lowercase)
         .collect()

@@ -7,10 +7,10 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use axum::http::HeaderMap;
+use http::HeaderMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::keys::canonical_ip;
+use crate::secrets::keys::canonical_ip;
 
 /// An address block such as `10.0.0.0/8` or `2001:db8::/32` (a bare address is /32 or /128).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for Cidr {
 /// A list of blocks, from a TOML array or a comma-separated string
 /// (`RAQIB_TRUSTED_PROXIES=127.0.0.1/32,10.0.0.0/8`).
 pub fn deserialize_cidrs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Cidr>, D::Error> {
-    crate::config::lenient_list(d)?
+    crate::config::lenient::lenient_list(d)?
         .iter()
         .map(|s| s.parse().map_err(serde::de::Error::custom))
         .collect()
@@ -179,7 +179,7 @@ pub fn limit_key(ip: IpAddr) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -10,7 +10,7 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota as GovernorQuota};
 
-use super::{LimitedAction, Quota};
+use super::quota::{LimitedAction, Quota};
 
 pub struct MemoryLimiter {
     limiters: Vec<DefaultKeyedRateLimiter<u128>>,

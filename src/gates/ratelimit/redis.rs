@@ -6,7 +6,7 @@ use std::time::Duration;
 use redis::Script;
 use redis::aio::ConnectionManager;
 
-use super::{LimitedAction, Quota};
+use super::quota::{LimitedAction, Quota};
 
 /// GCRA: KEYS[1] holds the theoretical arrival time (µs). ARGV: emission interval (µs),
 /// burst. Returns {1, 0} when allowed, {0, wait µs} when not.

@@ -1,0 +1,6 @@
+//! What each replica remembers between requests: pages of approved comments, bans and
+//! closed articles, author histories.
+
+pub mod memo;
+pub mod pages;
+pub mod restrictions;

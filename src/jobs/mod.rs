@@ -1,0 +1,4 @@
+//! Background work: housekeeping sweeps and webhook delivery.
+
+pub mod housekeeping;
+pub mod webhook;
