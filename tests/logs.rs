@@ -38,9 +38,10 @@ async fn logs_carry_request_ids_and_never_emails_passwords_tokens_or_ips() {
         level: "debug".into(),
     };
     let writer = sink.clone();
-    tracing::subscriber::set_global_default(raqib::telemetry::subscriber(&config, move || {
-        writer.clone()
-    }))
+    tracing::subscriber::set_global_default(raqib::telemetry::logging::subscriber(
+        &config,
+        move || writer.clone(),
+    ))
     .expect("the only subscriber of this binary");
 
     let app = TestApp::sqlite().await;
