@@ -7,6 +7,7 @@
 #   CONCURRENCY=16 DURATION=10 bash bench/load.sh
 #   MODE=read bash bench/load.sh           # reads of a 100-comment article
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bash bench/load.sh
+#   RAQIB_BIN=/tmp/raqib-before bash bench/load.sh   # another build, to compare two commits
 #
 # With PostgreSQL the comment and filter tables are emptied first (use a scratch database).
 set -euo pipefail
@@ -16,7 +17,8 @@ CONCURRENCY=${CONCURRENCY:-64}
 THREADS=${THREADS:-2}
 MODE=${MODE:-submit}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet
+bin=${RAQIB_BIN:-./target/release/raqib}
+[ -n "${RAQIB_BIN:-}" ] || cargo build --release --quiet
 
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -35,7 +37,7 @@ RAQIB_LISTEN=127.0.0.1:0 RAQIB_DATABASE_URL=$url \
   RAQIB_LOG__LEVEL=warn RAQIB_CAPTCHA__MODE=off RAQIB_MODERATION__MODE=$moderation \
   RAQIB_RATE_LIMITS__SUBMIT_IP__BURST=100000000 RAQIB_RATE_LIMITS__SUBMIT_EMAIL__BURST=100000000 \
   RAQIB_RATE_LIMITS__FLOOD_PER_MINUTE=100000000 RAQIB_RATE_LIMITS__READ__BURST=100000000 \
-  ./target/release/raqib serve >"$work/out" 2>"$work/err" &
+  "$bin" serve >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 1 100); do
   grep -q 'listening on' "$work/out" 2>/dev/null && break

@@ -8,7 +8,7 @@ use crate::filter::{Filter, Source};
 use crate::gates::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::gates::ratelimit::Limiter;
 use crate::jobs::webhook::Webhook;
-use crate::moderation::live_filter::Screen;
+use crate::moderation::live_filter::LiveFilter;
 use crate::secrets::keys::Keys;
 use crate::store::{self, Store, StoreError, now_ms};
 use crate::tuning;
@@ -26,7 +26,7 @@ struct Inner {
     config: Config,
     store: Arc<dyn Store>,
     keys: Keys,
-    screen: Screen,
+    live_filter: LiveFilter,
     limiter: Limiter,
     captchas: Arc<Captchas>,
     webhook: Option<Webhook>,
@@ -88,7 +88,7 @@ impl AppState {
         version: i64,
         captcha_source: Arc<dyn CaptchaSource>,
     ) -> AppState {
-        let screen = Screen::new(filter, version, &keys);
+        let live_filter = LiveFilter::new(filter, version, &keys);
         let limiter = Limiter::new(&config.rate_limits);
         let captchas = Captchas::new(config.captcha.clone(), &keys, captcha_source);
         let webhook = Webhook::start(&config.webhook);
@@ -97,7 +97,7 @@ impl AppState {
                 config,
                 store,
                 keys,
-                screen,
+                live_filter,
                 limiter,
                 captchas,
                 webhook,
@@ -114,29 +114,29 @@ impl AppState {
     /// admin API checks every entry, so this means a hand-edited database).
     pub async fn refresh_filter(&self) -> Result<i64, StoreError> {
         let _one_at_a_time = self.inner.reloading.lock().await;
-        let screen = self.screen();
+        let live_filter = self.live_filter();
         let Some(newest) = self.store().current_filter_version().await? else {
-            return Ok(screen.version());
+            return Ok(live_filter.version());
         };
-        if newest == screen.version() {
+        if newest == live_filter.version() {
             return Ok(newest);
         }
         let Some(state) = self.store().filter_state(Some(newest)).await? else {
-            return Ok(screen.version());
+            return Ok(live_filter.version());
         };
         let compiled = tokio::task::spawn_blocking(move || tuning::compile(&state))
             .await
             .map_err(|e| StoreError::Database(format!("filter compile task: {e}")))?;
         match compiled {
             Ok(filter) => {
-                screen.replace(newest, filter);
+                live_filter.replace(newest, filter);
                 tracing::info!(version = newest, "filter version in force");
             }
             Err(err) => {
                 tracing::error!(version = newest, error = %err, "filter version does not compile; keeping the old one");
             }
         }
-        Ok(screen.version())
+        Ok(live_filter.version())
     }
 
     /// Bans and closed articles as this replica sees them (at most a second old).
@@ -163,16 +163,11 @@ impl AppState {
             .await
     }
 
-    /// A moderator's decision; this replica's memory of author histories and of public
-    /// pages is dropped so the next comment and the next reader see it.
-    pub async fn decide(
-        &self,
-        decision: crate::store::moderation::Decision,
-    ) -> Result<crate::store::moderation::Outcome, StoreError> {
-        let outcome = self.store().decide(decision).await;
+    /// Forgets what a decision may have changed: this replica's memory of author
+    /// histories and of public pages, so the next comment and the next reader see it.
+    pub fn forget_decided(&self) {
         self.inner.reputation.forget();
         self.inner.pages.invalidate();
-        outcome
     }
 
     /// Pages of approved comments served in the last second.
@@ -232,8 +227,8 @@ impl AppState {
     }
 
     /// The live filter and its memory.
-    pub fn screen(&self) -> &Screen {
-        &self.inner.screen
+    pub fn live_filter(&self) -> &LiveFilter {
+        &self.inner.live_filter
     }
 
     pub fn config(&self) -> &Config {

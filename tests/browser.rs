@@ -19,6 +19,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use raqib::app::AppState;
 use raqib::auth::{Role, passwords};
 use raqib::domain::{Class, Status};
+use raqib::moderation::decide;
 use raqib::store::accounts::NewUser;
 use serde_json::{Value, json};
 
@@ -656,7 +657,7 @@ async fn click(client: &Client, css: &str) {
 
 /// Stores a comment and has a moderator decide it, as the back-test's ground truth.
 async fn decided(state: &AppState, body: &str, to: Status) -> i64 {
-    let verdict = state.screen().filter().check(
+    let verdict = state.live_filter().filter().check(
         &raqib::filter::Input {
             body,
             ..Default::default()
@@ -673,29 +674,25 @@ async fn decided(state: &AppState, body: &str, to: Status) -> i64 {
         })
         .await
         .unwrap();
-    let outcome = state
-        .decide(raqib::store::moderation::Decision {
+    let outcome = decide::decide(
+        state,
+        decide::Request {
             id,
-            to,
-            from: &[Status::Pending],
+            action: match to {
+                Status::Spam => decide::Action::Spam,
+                Status::Rejected => decide::Action::Reject,
+                _ => decide::Action::Approve,
+            },
             expected: None,
             actor: "mona".into(),
-            action: match to {
-                Status::Spam => "comment.spam",
-                Status::Rejected => "comment.reject",
-                _ => "comment.approve",
-            },
             reason: None,
             note: None,
             override_claim: true,
-            now: raqib::store::now_ms(),
-        })
-        .await
-        .unwrap();
-    assert!(matches!(
-        outcome,
-        raqib::store::moderation::Outcome::Done(_)
-    ));
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, decide::Decided::Done);
     id
 }
 
@@ -707,7 +704,7 @@ async fn an_admin_back_tests_a_staged_word_applies_it_restores_and_reads_statist
     decided(&raqib.state, "أكلت قرقوش في طفولتي", Status::Approved).await;
     decided(&raqib.state, "اشتروا قرقوش من عندنا", Status::Spam).await;
     decided(&raqib.state, "اسكت يا حمار", Status::Rejected).await;
-    let seed = raqib.state.screen().version();
+    let seed = raqib.state.live_filter().version();
     let client = browser(&driver, true).await;
     log_in(&client, &format!("{base}/admin"), "adel").await;
 
@@ -803,22 +800,20 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
     )
     .await;
     // A colleague rejects it meanwhile.
-    raqib
-        .state
-        .decide(raqib::store::moderation::Decision {
+    decide::decide(
+        &raqib.state,
+        decide::Request {
             id,
-            to: Status::Rejected,
-            from: &[Status::Pending],
+            action: decide::Action::Reject,
             expected: None,
             actor: "sami".into(),
-            action: "comment.reject",
             reason: None,
             note: None,
             override_claim: true,
-            now: raqib::store::now_ms(),
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await
+    .unwrap();
     script(
         &client,
         "document.activeElement && document.activeElement.blur();",

@@ -13,7 +13,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::filter::{Class, Context, Filter, Hit, Input};
-use crate::moderation::live_filter::Screen;
+use crate::moderation::live_filter::LiveFilter;
 use crate::secrets::keys::Keys;
 
 /// One input line.
@@ -192,7 +192,7 @@ pub fn score(
     half: Half,
 ) -> Result<Summary, String> {
     // The server's own screening path, with its near-duplicate memory.
-    let screen = Screen::new(filter, 0, &Keys::from_secret(b"raqib score"));
+    let screen = LiveFilter::new(filter, 0, &Keys::from_secret(b"raqib score"));
     let mut summary = Summary::default();
     for parsed in lines(input, half) {
         let parsed = parsed?;

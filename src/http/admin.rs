@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::auth::{Admin, audit, hash_password};
+use super::auth::{Admin, hash_password};
 use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::{CredentialKind, Role, new_token, passwords, token_hash, valid_username};
 use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
+use crate::moderation::audit;
 use crate::store::accounts::{NewCredential, NewUser, UserChange, UserView};
 use crate::store::{StoreError, now_ms, rfc3339};
 
@@ -91,7 +92,7 @@ async fn create_user(
             other => other.into(),
         })?;
     let view = UserView::from(&user);
-    audit(
+    audit::record(
         &state,
         &admin.user.username,
         "user.create",
@@ -143,7 +144,7 @@ async fn change_user(
         )
         .await?
         .ok_or(ApiError::NotFound)?;
-    audit(
+    audit::record(
         &state,
         &admin.user.username,
         "user.change",
@@ -185,7 +186,7 @@ async fn reset_password(
         )
         .await?
         .ok_or(ApiError::NotFound)?;
-    audit(
+    audit::record(
         &state,
         &admin.user.username,
         "user.password_reset",
@@ -272,7 +273,7 @@ async fn create_token(
                 .map(|d| now + i64::from(d) * 86_400_000),
         })
         .await?;
-    audit(
+    audit::record(
         &state,
         &admin.user.username,
         "token.create",
@@ -307,7 +308,7 @@ async fn revoke_token(
     {
         return Err(ApiError::NotFound);
     }
-    audit(
+    audit::record(
         &state,
         &admin.user.username,
         "token.revoke",

@@ -19,7 +19,8 @@ use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::gates::ratelimit::client::limit_key;
 use crate::gates::ratelimit::{LimitedAction, text_key};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
-use crate::store::accounts::{AuditEntry, NewCredential, UserChange};
+use crate::moderation::audit;
+use crate::store::accounts::{NewCredential, UserChange};
 use crate::store::now_ms;
 
 /// The session cookie of the console.
@@ -184,7 +185,7 @@ async fn login(
             .unwrap_or(false);
     let now = now_ms();
     let Some(user) = user.filter(|u| matches && !u.disabled) else {
-        audit(
+        audit::record(
             &state,
             "anonymous",
             "auth.login_failed",
@@ -195,7 +196,7 @@ async fn login(
         return Err(ApiError::Unauthorized);
     };
     let (token, expires_at) = open_session(&state, &user, now).await?;
-    audit(
+    audit::record(
         &state,
         &user.username,
         "auth.login",
@@ -267,7 +268,7 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
         .store()
         .revoke_credential(Some(caller.credential.id), None, now_ms())
         .await?;
-    audit(
+    audit::record(
         &state,
         &caller.user.username,
         "auth.logout",
@@ -352,7 +353,7 @@ async fn change_password(
         )
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    audit(
+    audit::record(
         &state,
         &user.username,
         "auth.password_change",
@@ -372,30 +373,4 @@ pub async fn hash_password(password: String) -> Result<String> {
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::Internal)
-}
-
-/// Appends an audit row; a failure is logged, never shown to the caller.
-pub async fn audit(
-    state: &AppState,
-    actor: &str,
-    action: &str,
-    target: Option<String>,
-    change: Option<(serde_json::Value, serde_json::Value)>,
-) {
-    let (before, after) = match change {
-        Some((b, a)) => (Some(b), Some(a)),
-        None => (None, None),
-    };
-    let entry = AuditEntry {
-        at: now_ms(),
-        actor: actor.to_string(),
-        action: action.to_string(),
-        target,
-        before,
-        after,
-        reason: None,
-    };
-    if let Err(err) = state.store().append_audit(entry).await {
-        tracing::error!(error = %err, action, "could not write the audit log");
-    }
 }

@@ -11,19 +11,13 @@ use utoipa::ToSchema;
 
 use super::extract::{ClientIp, NoStore, QueryPairs, SubmissionBody, limit};
 use crate::app::AppState;
-use crate::config::ModerationMode;
 use crate::domain::errors::{FieldCode, FieldErrors};
-use crate::domain::{
-    ArticleKey, CaptchaAnswer, Class, CommentId, NewComment, PublicComment, Status, Submission,
-};
-use crate::filter::{Context, Input, Reputation};
-use crate::gates::captcha;
+use crate::domain::{ArticleKey, CommentId, PublicComment};
+use crate::gates::ratelimit::LimitedAction;
 use crate::gates::ratelimit::client::limit_key;
-use crate::gates::ratelimit::{LimitedAction, text_key};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
-use crate::secrets::keys::display_prefix;
-use crate::store::safety::{Reported, Submitter};
-use crate::store::{StoreError, now_ms};
+use crate::moderation::submit;
+use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -112,250 +106,27 @@ async fn submit(
     headers: HeaderMap,
     SubmissionBody(raw): SubmissionBody,
 ) -> Result<(StatusCode, Json<Submitted>)> {
-    let mut class = None;
-    let result = accept(&state, ip, &headers, raw, &mut class).await;
-    let outcome = match &result {
-        Ok(_) => "accepted",
-        Err(err) => err.code(),
+    let request = submit::Request {
+        raw,
+        ip,
+        user_agent: user_agent(&headers),
     };
-    crate::telemetry::metrics::inc(
-        "raqib_submissions_total",
-        &[
-            ("class", class.map(Class::as_str).unwrap_or("none")),
-            ("outcome", outcome),
-        ],
-    );
-    result
-}
-
-/// The submission path (also the no-JavaScript frame's); `seen` learns the filter's
-/// class once there is one.
-pub(super) async fn accept(
-    state: &AppState,
-    ip: std::net::IpAddr,
-    headers: &HeaderMap,
-    raw: crate::domain::RawSubmission,
-    seen: &mut Option<Class>,
-) -> Result<(StatusCode, Json<Submitted>)> {
-    // Malformed requests stop here, before any quota is spent. A missing security code is
-    // one of the field errors; a wrong one is judged only once every field is right, so a
-    // reader with a typo in the email keeps the code.
-    let mode = state.config().captcha.mode;
-    let captcha_missing = mode == captcha::Mode::Always && !raw.has_captcha();
-    let submission = match Submission::parse(&raw) {
-        Ok(submission) if !captcha_missing => submission,
-        Ok(_) => {
-            return Err(ApiError::Validation(
-                missing_captcha(FieldErrors::default()),
-            ));
-        }
-        Err(errors) if captcha_missing => {
-            return Err(ApiError::Validation(missing_captcha(errors)));
-        }
-        Err(errors) => return Err(ApiError::Validation(errors)),
-    };
-    if let Some(parent) = submission.parent {
-        check_parent(state, parent, submission.article.as_str()).await?;
-    }
-    limit(state, LimitedAction::SubmitPerIp, limit_key(ip)).await?;
-    limit(
-        state,
-        LimitedAction::SubmitPerEmail,
-        text_key(submission.email.canonical()),
-    )
-    .await?;
-
-    // The submitter's keyed hashes, computed once for bans, reputation and the row.
-    let keys = state.keys();
-    let now = now_ms();
-    let submitter = Submitter {
-        email_hash: keys.email_hash(submission.email.canonical()),
-        domains: parent_domains(submission.email.domain()),
-        ip_hash: Some(keys.ip_hash(ip)),
-        net_hash: Some(keys.ip_net_hash(ip)),
-    };
-    // Bans and closed articles are answered before any captcha is spent.
-    // From the replica's copy (at most a second old), not a database round trip each.
-    if state.safety().banned(&submitter, now) {
-        return Err(ApiError::Banned);
-    }
-    if state.safety().is_closed(submission.article.as_str()) {
-        return Err(ApiError::CommentsClosed);
-    }
-    let email_hash = submitter.email_hash.clone();
-    let article = submission.article.as_str();
-    let (by_email, by_ip) = state
-        .reputation(&email_hash, submitter.ip_hash.as_deref())
-        .await?;
-    let context = Context {
-        reputation: Reputation {
-            approved: by_email.approved.max(0) as u32,
-            rejected: (by_email.rejected + by_ip.rejected).max(0) as u32,
-            spam: (by_email.spam + by_ip.spam).max(0) as u32,
-        },
-        elapsed_ms: submission
-            .form_token
-            .as_deref()
-            .and_then(|token| state.screen().elapsed_since_form(token, article, now)),
-        author: Some(email_hash.clone()),
-        flood: state.limiter().flood(article).await,
-        ..Context::default()
-    };
-    let input = Input {
-        body: submission.body.as_str(),
-        name: submission.name.as_str(),
-        email: submission.email.as_str(),
-        website: submission.website.as_deref(),
-    };
-    let verdict = state.screen().check(&input, context);
-    let class = verdict.class;
-    *seen = Some(class);
-    let verdict_score = verdict.score;
-    let captcha_nonce = match mode {
-        captcha::Mode::Off => None,
-        captcha::Mode::Always => {
-            Some(verify_captcha(state, submission.captcha.as_ref(), now).await?)
-        }
-        captcha::Mode::Adaptive => {
-            let required = class != Class::Ok || state.captchas().seen_recently(limit_key(ip));
-            if required || submission.captcha.is_some() {
-                Some(verify_captcha(state, submission.captcha.as_ref(), now).await?)
-            } else {
-                None
-            }
-        }
-    };
-    let status = arriving_status(state.config().moderation.mode, class);
-    let hits = serde_json::to_string(&verdict.hits)
-        .map_err(|err| ApiError::Internal(format!("cannot encode hits: {err}")))?;
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .map(|ua| ua.chars().take(512).collect());
-    let comment = NewComment {
-        article: submission.article.as_str().to_string(),
-        parent: submission.parent,
-        author_name: submission.name.as_str().to_string(),
-        author_email: submission.email.as_str().to_string(),
-        email_hash,
-        ip_hash: submitter.ip_hash,
-        ip_net_hash: submitter.net_hash,
-        ip_prefix: Some(display_prefix(ip)),
-        user_agent,
-        body: submission.body.as_str().to_string(),
-        status,
-        class,
-        score: f64::from(verdict_score),
-        hits,
-        body_key: verdict.body_key,
-        created_at: now,
-        captcha_nonce,
-    };
-    let id = state
-        .store()
-        .insert_comment(comment)
-        .await
-        .map_err(|err| match err {
-            StoreError::ParentInvalid => parent_not_found(),
-            StoreError::NonceSpent => ApiError::CaptchaInvalid,
-            other => other.into(),
-        })?;
-    tracing::Span::current().record("comment_id", id);
-    tracing::Span::current().record("class", class.as_str());
-    if status == Status::Approved {
-        // Published on arrival (post-moderation): the article's pages changed.
-        state.pages().invalidate();
-    }
-    if matches!(class, Class::Hold | Class::Spam)
-        && let Some(webhook) = state.webhook()
-    {
-        webhook.notify(crate::jobs::webhook::Event {
-            event: "comment.queued".into(),
-            id,
-            article: submission.article.as_str().to_string(),
-            class,
-            status,
-            score: f64::from(verdict_score),
-            created_at: crate::store::rfc3339(now),
-        });
-    }
-    if class == Class::Block {
-        // Stored for audit and back-tests, never public; the reader is told plainly.
-        return Err(ApiError::ContentBlocked);
-    }
-    // Spam is answered like pending: spammers learn nothing.
-    let shown = if status == Status::Approved {
-        Status::Approved
-    } else {
-        Status::Pending
-    };
+    let accepted = submit::submit(&state, request).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Submitted {
-            id,
-            status: shown.as_str().to_string(),
+            id: accepted.id,
+            status: accepted.shown.as_str().to_string(),
         }),
     ))
 }
 
-fn missing_captcha(mut errors: FieldErrors) -> FieldErrors {
-    errors.add("captcha", FieldCode::Required);
-    errors
-}
-
-/// Checks a security-code answer. A wrong answer burns the challenge at once; a right one
-/// is returned to be burned with the comment, in one transaction.
-async fn verify_captcha(
-    state: &AppState,
-    answer: Option<&CaptchaAnswer>,
-    now: i64,
-) -> Result<(String, i64)> {
-    let Some(answer) = answer else {
-        return Err(ApiError::CaptchaRequired);
-    };
-    match state.captchas().check(&answer.id, &answer.answer, now) {
-        Ok(challenge) => Ok((challenge.nonce, challenge.expires_at)),
-        Err((_, Some(challenge))) => {
-            state
-                .store()
-                .burn_nonce(&challenge.nonce, challenge.expires_at)
-                .await?;
-            Err(ApiError::CaptchaInvalid)
-        }
-        Err((_, None)) => Err(ApiError::CaptchaInvalid),
-    }
-}
-
-/// `a.b.example.com` → `a.b.example.com`, `b.example.com`, `example.com` (at most four).
-fn parent_domains(domain: &str) -> Vec<String> {
-    let labels: Vec<&str> = domain.split('.').collect();
-    (0..labels.len().saturating_sub(1))
-        .map(|i| labels[i..].join("."))
-        .take(4)
-        .collect()
-}
-
-/// Where a comment of `class` starts, by moderation mode: `ok` waits in `pre` and is published in `post`; `hold` always waits; `spam` and `block` go to their own statuses.
-pub fn arriving_status(mode: ModerationMode, class: Class) -> Status {
-    match (class, mode) {
-        (Class::Ok, ModerationMode::Post) => Status::Approved,
-        (Class::Ok | Class::Hold, _) => Status::Pending,
-        (Class::Spam, _) => Status::Spam,
-        (Class::Block, _) => Status::Blocked,
-    }
-}
-
-async fn check_parent(state: &AppState, parent: CommentId, article: &str) -> Result<()> {
-    match state.store().get_comment(parent).await? {
-        Some(p) if p.article == article && p.status == Status::Approved => Ok(()),
-        _ => Err(parent_not_found()),
-    }
-}
-
-fn parent_not_found() -> ApiError {
-    let mut errors = FieldErrors::default();
-    errors.add("parent", FieldCode::NotFound);
-    ApiError::Validation(errors)
+/// The client's `User-Agent`, when it is readable text.
+pub(super) fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
 }
 
 /// A page of an article's approved comments.
@@ -467,25 +238,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arriving_status_follows_the_design_table() {
-        use Class::*;
-        use ModerationMode::*;
-        let table = [
-            (Ok, Pre, Status::Pending),
-            (Hold, Pre, Status::Pending),
-            (Spam, Pre, Status::Spam),
-            (Block, Pre, Status::Blocked),
-            (Ok, Post, Status::Approved),
-            (Hold, Post, Status::Pending),
-            (Spam, Post, Status::Spam),
-            (Block, Post, Status::Blocked),
-        ];
-        for (class, mode, want) in table {
-            assert_eq!(arriving_status(mode, class), want, "{class:?} in {mode:?}");
-        }
-    }
-
-    #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         assert_eq!(decode_cursor(Some(&encode_cursor(42))), Ok(Some(42)));
         assert_eq!(decode_cursor(None), Ok(None));
@@ -533,7 +285,7 @@ async fn form_token(
     let Some(article) = article else {
         return Err(ApiError::Internal("unreachable: article checked".into()));
     };
-    let token = state.screen().form_token(article.as_str(), now_ms());
+    let token = state.live_filter().form_token(article.as_str(), now_ms());
     Ok(NoStore(FormToken { token }))
 }
 
@@ -563,29 +315,9 @@ async fn report(
     } else {
         serde_json::from_slice(&body).map_err(|e| ApiError::InvalidJson(e.to_string()))?
     };
-    limit(&state, LimitedAction::Report, limit_key(ip)).await?;
-    let send_back_at = (state.config().moderation.mode == ModerationMode::Post)
-        .then(|| i64::from(state.config().moderation.reports_to_pending.max(1)));
-    let reason = request.reason.map(|r| r.chars().take(500).collect());
-    match state
-        .store()
-        .report(id, state.keys().ip_hash(ip), reason, now_ms(), send_back_at)
-        .await?
-    {
-        Reported::NotFound => Err(ApiError::NotFound),
-        Reported::Counted {
-            sent_back: true, ..
-        } => {
-            // Taken down for review: readers must not be served it from memory.
-            state.pages().invalidate();
-            Ok((
-                StatusCode::ACCEPTED,
-                Json(ReportReceived { reported: true }),
-            ))
-        }
-        Reported::Again | Reported::Counted { .. } => Ok((
-            StatusCode::ACCEPTED,
-            Json(ReportReceived { reported: true }),
-        )),
-    }
+    crate::moderation::report::report(&state, id, ip, request.reason).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ReportReceived { reported: true }),
+    ))
 }

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::domain::errors::FieldErrors;
 use crate::domain::lang::Lang;
+use crate::moderation::refusal::Refusal;
 use crate::store::StoreError;
 
 /// Result type of handlers.
@@ -283,5 +284,22 @@ pub struct FieldErrorBody {
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
         ApiError::Validation(errors)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Invalid(errors) => ApiError::Validation(errors),
+            Refusal::RateLimited { retry_after } => ApiError::RateLimited { retry_after },
+            Refusal::Banned => ApiError::Banned,
+            Refusal::CommentsClosed => ApiError::CommentsClosed,
+            Refusal::CaptchaRequired => ApiError::CaptchaRequired,
+            Refusal::CaptchaInvalid => ApiError::CaptchaInvalid,
+            Refusal::ContentBlocked => ApiError::ContentBlocked,
+            Refusal::NotFound => ApiError::NotFound,
+            Refusal::Conflict { current } => ApiError::Conflict { current },
+            Refusal::Store(err) => err.into(),
+        }
     }
 }

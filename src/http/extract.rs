@@ -62,13 +62,7 @@ pub async fn limit(state: &AppState, action: LimitedAction, key: u128) -> Result
         .limiter()
         .check(action, key)
         .await
-        .map_err(|retry_after| {
-            crate::telemetry::metrics::inc(
-                "raqib_rate_limited_total",
-                &[("action", action.name())],
-            );
-            ApiError::RateLimited { retry_after }
-        })
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })
 }
 
 /// A request body within the body limit: 413 `payload_too_large` past it, 400 when it

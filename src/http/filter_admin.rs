@@ -143,7 +143,7 @@ async fn overview(State(state): State<AppState>, _: Admin) -> Result<Json<Overvi
     let live = live_state(&state).await?;
     Ok(Json(Overview {
         version: live.version,
-        in_force: state.screen().version(),
+        in_force: state.live_filter().version(),
         terms: live.terms.len(),
         rules: live.rules.len(),
         shadow: live.terms.iter().filter(|t| t.shadow).count()
@@ -860,7 +860,7 @@ async fn test_text(
 ) -> Result<Json<TestResult>> {
     let proposal = request.proposal.clone().filter(|p| !p.is_empty());
     let (filter, version) = match &proposal {
-        None => (state.screen().filter(), state.screen().version()),
+        None => (state.live_filter().filter(), state.live_filter().version()),
         Some(proposal) => {
             let live = live_state(&state).await?;
             let version = live.version;
@@ -980,8 +980,8 @@ async fn run_backtest(
     let live = live_state(&state).await?;
     let version = live.version;
     let next = proposal.apply(&live).map_err(proposal_errors)?;
-    let current = if state.screen().version() == version {
-        state.screen().filter()
+    let current = if state.live_filter().version() == version {
+        state.live_filter().filter()
     } else {
         std::sync::Arc::new(compile(live).await?)
     };

@@ -44,7 +44,7 @@ async fn metrics(
     let gauges = crate::telemetry::metrics::Gauges {
         queue_depth: stats.by_status.clone(),
         oldest_pending_seconds: stats.oldest_pending_seconds,
-        filter_version: state.screen().version(),
+        filter_version: state.live_filter().version(),
         in_flight: crate::telemetry::metrics::IN_FLIGHT.load(std::sync::atomic::Ordering::Relaxed),
     };
     Ok((

@@ -19,9 +19,10 @@ use base64::Engine;
 use super::extract::ClientIp;
 use crate::app::AppState;
 use crate::domain::lang::Lang;
-use crate::domain::{ArticleKey, PublicComment, RawSubmission};
+use crate::domain::{ArticleKey, PublicComment, RawSubmission, Status};
 use crate::gates::captcha::{Issued, Mode};
 use crate::http::error::ApiError;
+use crate::moderation::submit;
 use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
@@ -131,79 +132,56 @@ async fn post(
     Form(typed): Form<Typed>,
 ) -> Result<Response, ApiError> {
     let lang = lang_of(typed.lang.as_deref());
-    let raw = RawSubmission {
-        article: typed.article.clone(),
-        parent: None,
-        name: typed.name.clone(),
-        email: typed.email.clone(),
-        body: typed.body.clone(),
-        captcha_id: typed.captcha_id.clone(),
-        captcha_answer: typed.captcha_answer.clone(),
-        form_token: typed.form_token.clone(),
-        website: typed.website.clone(),
-        wrong_type: Vec::new(),
+    let request = submit::Request {
+        raw: typed.raw_submission(),
+        ip,
+        user_agent: super::comments::user_agent(&headers),
     };
-    let article = typed.article.clone().unwrap_or_default();
-    let mut seen = None;
-    let outcome = lang
-        .scope(super::comments::accept(
-            &state, ip, &headers, raw, &mut seen,
-        ))
-        .await;
-    let (title, message, status) = match outcome {
-        Ok((_, axum::Json(done))) if done.status == "approved" => (
+    match lang.scope(submit::submit(&state, request)).await {
+        Ok(accepted) => Ok(thanks(&state, lang, &typed, accepted)),
+        Err(refusal) => refused(&state, lang, &typed, refusal.into()).await,
+    }
+}
+
+impl Typed {
+    /// The form's fields as a submission (the frame posts no replies).
+    fn raw_submission(&self) -> RawSubmission {
+        RawSubmission {
+            article: self.article.clone(),
+            parent: None,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            body: self.body.clone(),
+            captcha_id: self.captcha_id.clone(),
+            captcha_answer: self.captcha_answer.clone(),
+            form_token: self.form_token.clone(),
+            website: self.website.clone(),
+            wrong_type: Vec::new(),
+        }
+    }
+}
+
+/// The page after an accepted comment: published, or awaiting moderation, with a link
+/// back to the comments.
+fn thanks(state: &AppState, lang: Lang, typed: &Typed, accepted: submit::Accepted) -> Response {
+    let (title, message) = if accepted.shown == Status::Approved {
+        (
             lang.pick("تم النشر", "Published"),
             lang.pick(
                 "شكراً لك، نُشر تعليقك.",
                 "Thank you: your comment is published.",
             ),
-            axum::http::StatusCode::OK,
-        ),
-        Ok(_) => (
+        )
+    } else {
+        (
             lang.pick("بانتظار المراجعة", "Awaiting moderation"),
             lang.pick(
                 "شكراً لك، تعليقك بانتظار المراجعة وسيظهر بعد موافقة المشرفين.",
                 "Thank you: your comment awaits moderation and will appear once approved.",
             ),
-            axum::http::StatusCode::OK,
-        ),
-        Err(ApiError::Validation(fields)) => {
-            let errors: Vec<(String, String)> = fields
-                .0
-                .iter()
-                .map(|(field, e)| (field.to_string(), e.message(field, lang)))
-                .collect();
-            let page = render(&state, lang, &article, &typed, &errors, None).await?;
-            return Ok(html(
-                &state,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                page,
-            ));
-        }
-        Err(err @ (ApiError::CaptchaInvalid | ApiError::CaptchaRequired)) => {
-            let message = err.message(lang).to_string();
-            let errors = vec![("captcha".to_string(), message)];
-            let page = render(&state, lang, &article, &typed, &errors, None).await?;
-            return Ok(html(&state, err.status(), page));
-        }
-        Err(ApiError::Internal(cause)) => return Err(ApiError::Internal(cause)),
-        Err(err) => {
-            let retry = match &err {
-                ApiError::RateLimited { retry_after } => Some(*retry_after),
-                _ => None,
-            };
-            let page = render(
-                &state,
-                lang,
-                &article,
-                &typed,
-                &[],
-                Some((err.message(lang), retry)),
-            )
-            .await?;
-            return Ok(html(&state, err.status(), page));
-        }
+        )
     };
+    let article = typed.article.clone().unwrap_or_default();
     let back = format!(
         "/embed/frame?article={}&lang={}",
         form_urlencoded::byte_serialize(article.as_bytes()).collect::<String>(),
@@ -221,7 +199,39 @@ async fn post(
         esc(&back),
         lang.pick("العودة إلى التعليقات", "Back to the comments")
     );
-    Ok(html(&state, status, page))
+    html(state, axum::http::StatusCode::OK, page)
+}
+
+/// The form again, with the reader's input kept: field errors beside their fields, a
+/// security-code error beside the code, anything else above the form.
+async fn refused(
+    state: &AppState,
+    lang: Lang,
+    typed: &Typed,
+    err: ApiError,
+) -> Result<Response, ApiError> {
+    let article = typed.article.clone().unwrap_or_default();
+    let (errors, notice) = match &err {
+        ApiError::Validation(fields) => (
+            fields
+                .0
+                .iter()
+                .map(|(field, e)| (field.to_string(), e.message(field, lang)))
+                .collect(),
+            None,
+        ),
+        ApiError::CaptchaInvalid | ApiError::CaptchaRequired => (
+            vec![("captcha".to_string(), err.message(lang).to_string())],
+            None,
+        ),
+        ApiError::Internal(_) => return Err(err),
+        ApiError::RateLimited { retry_after } => {
+            (Vec::new(), Some((err.message(lang), Some(*retry_after))))
+        }
+        _ => (Vec::new(), Some((err.message(lang), None))),
+    };
+    let page = render(state, lang, &article, typed, &errors, notice).await?;
+    Ok(html(state, err.status(), page))
 }
 
 /// The comments and the form.
@@ -342,7 +352,7 @@ async fn render_form(
             Lang::Ar => "ar",
             Lang::En => "en",
         },
-        token = esc(&state.screen().form_token(article, now)),
+        token = esc(&state.live_filter().form_token(article, now)),
         name_label = lang.pick("الاسم", "Name"),
         name = value(&typed.name),
         name_error = error("name"),

@@ -8,16 +8,17 @@ use utoipa::ToSchema;
 
 use axum::extract::Path;
 
-use super::auth::{Moderator, audit};
+use super::auth::Moderator;
 use super::extract::{JsonBody, QueryPairs};
 use crate::app::AppState;
 use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::domain::{Class, Email, Status};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
+use crate::moderation::claim;
+use crate::moderation::decide::{self, Action, Decided};
+use crate::moderation::refusal::Refusal;
 use crate::store::accounts::{AuditFilter, AuditRecord};
-use crate::store::moderation::{
-    ClaimRequest, Decision, History, Outcome, QueueFilter, QueueItem, Sort,
-};
+use crate::store::moderation::{History, QueueFilter, QueueItem, Sort};
 use crate::store::{now_ms, rfc3339};
 
 pub fn router() -> Router<AppState> {
@@ -284,43 +285,6 @@ fn decode_cursor(raw: &str) -> Option<(f64, i64)> {
     Some((key, id))
 }
 
-/// What a moderator does with a comment.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Publish (from pending, spam or rejected).
-    Approve,
-    /// Refuse, or take down a published comment (from pending or approved).
-    Reject,
-    /// Mark as spam (from pending or approved).
-    Spam,
-    /// Not spam: back to pending (from spam).
-    Ham,
-}
-
-impl Action {
-    fn rule(self) -> (Status, &'static [Status], &'static str) {
-        match self {
-            Action::Approve => (
-                Status::Approved,
-                &[Status::Pending, Status::Spam, Status::Rejected],
-                "comment.approve",
-            ),
-            Action::Reject => (
-                Status::Rejected,
-                &[Status::Pending, Status::Approved],
-                "comment.reject",
-            ),
-            Action::Spam => (
-                Status::Spam,
-                &[Status::Pending, Status::Approved],
-                "comment.spam",
-            ),
-            Action::Ham => (Status::Pending, &[Status::Spam], "comment.ham"),
-        }
-    }
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct DecisionRequest {
     pub action: Action,
@@ -347,21 +311,17 @@ async fn decide(
     Path(id): Path<i64>,
     JsonBody(request): JsonBody<DecisionRequest>,
 ) -> Result<Json<QueueEntry>> {
-    let (to, from, action) = request.action.rule();
-    let decision = Decision {
+    let request = decide::Request {
         id,
-        to,
-        from,
+        action: request.action,
         expected: request.expected_status,
         actor: caller.user.username.clone(),
-        action,
         reason: request.reason,
         note: request.note,
         override_claim: request.r#override,
-        now: now_ms(),
     };
-    match state.decide(decision).await? {
-        Outcome::Done(_) => {
+    match decide::decide(&state, request).await? {
+        Decided::Done => {
             let item = state
                 .store()
                 .queue_items(&[id])
@@ -371,8 +331,8 @@ async fn decide(
                 .ok_or(ApiError::NotFound)?;
             Ok(Json(entry(item, now_ms())))
         }
-        Outcome::NotFound => Err(ApiError::NotFound),
-        Outcome::Conflict(_) => Err(conflict(&state, id).await?),
+        Decided::NotFound => Err(ApiError::NotFound),
+        Decided::Conflict => Err(conflict(&state, id).await?),
     }
 }
 
@@ -417,56 +377,37 @@ async fn decide_many(
     Moderator(caller): Moderator,
     JsonBody(request): JsonBody<BulkRequest>,
 ) -> Result<Json<BulkResponse>> {
-    if request.ids.is_empty() || request.ids.len() > 500 {
-        let mut errors = FieldErrors::default();
-        errors.add("ids", FieldCode::Invalid);
-        return Err(ApiError::Validation(errors));
-    }
-    let (to, from, action) = request.action.rule();
-    let mut results = Vec::with_capacity(request.ids.len());
-    for id in request.ids {
-        let decision = Decision {
+    let decided = decide::decide_many(
+        &state,
+        &request.ids,
+        request.action,
+        request.reason,
+        &request.expected,
+        &caller.user.username,
+    )
+    .await?;
+    let mut results = Vec::with_capacity(decided.len());
+    for (id, outcome) in decided {
+        let current = match outcome {
+            Decided::Conflict => match conflict(&state, id).await? {
+                ApiError::Conflict { current } => current,
+                _ => None,
+            },
+            Decided::Done | Decided::NotFound => None,
+        };
+        let outcome = match outcome {
+            Decided::Done => "ok",
+            Decided::NotFound => "not_found",
+            Decided::Conflict => "conflict",
+        };
+        results.push(BulkResult {
             id,
-            to,
-            from,
-            expected: request.expected.get(&id).copied(),
-            actor: caller.user.username.clone(),
-            action,
-            reason: request.reason.clone(),
-            note: None,
-            override_claim: false,
-            now: now_ms(),
-        };
-        let result = match state.decide(decision).await? {
-            Outcome::Done(_) => BulkResult {
-                id,
-                outcome: "ok".into(),
-                current: None,
-            },
-            Outcome::NotFound => BulkResult {
-                id,
-                outcome: "not_found".into(),
-                current: None,
-            },
-            Outcome::Conflict(_) => {
-                let current = match conflict(&state, id).await? {
-                    ApiError::Conflict { current } => current,
-                    _ => None,
-                };
-                BulkResult {
-                    id,
-                    outcome: "conflict".into(),
-                    current,
-                }
-            }
-        };
-        results.push(result);
+            outcome: outcome.into(),
+            current,
+        });
     }
     Ok(Json(BulkResponse { results }))
 }
-
-/// How long a claim lasts.
-const LEASE_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Deserialize, ToSchema)]
 pub struct ClaimRequestBody {
@@ -487,28 +428,14 @@ async fn claim_next(
     JsonBody(request): JsonBody<ClaimRequestBody>,
 ) -> Result<Json<QueuePage>> {
     let now = now_ms();
-    let ids = state
-        .store()
-        .claim_next(ClaimRequest {
-            holder: caller.user.username.clone(),
-            count: request.count.clamp(1, 100),
-            status: request.status.unwrap_or(Status::Pending),
-            class: request.class,
-            article: request.article,
-            now,
-            lease_ms: LEASE_MS,
-        })
-        .await?;
-    for id in &ids {
-        audit(
-            &state,
-            &caller.user.username,
-            "comment.claim",
-            Some(format!("comment:{id}")),
-            None,
-        )
-        .await;
-    }
+    let next = claim::Next {
+        holder: caller.user.username.clone(),
+        count: request.count,
+        status: request.status,
+        class: request.class,
+        article: request.article,
+    };
+    let ids = claim::claim_next(&state, next).await?;
     let items = state.store().queue_items(&ids).await?;
     Ok(Json(QueuePage {
         items: items.into_iter().map(|i| entry(i, now)).collect(),
@@ -524,23 +451,10 @@ async fn claim_one(
     Moderator(caller): Moderator,
     Path(id): Path<i64>,
 ) -> Result<Json<QueueEntry>> {
-    let now = now_ms();
-    match state
-        .store()
-        .claim_one(id, caller.user.username.clone(), now, LEASE_MS)
-        .await?
-    {
-        None => Err(ApiError::NotFound),
-        Some(false) => Err(conflict(&state, id).await?),
-        Some(true) => {
-            audit(
-                &state,
-                &caller.user.username,
-                "comment.claim",
-                Some(format!("comment:{id}")),
-                None,
-            )
-            .await;
+    match claim::claim_one(&state, id, &caller.user.username).await {
+        Err(Refusal::Conflict { .. }) => Err(conflict(&state, id).await?),
+        Err(refusal) => Err(refusal.into()),
+        Ok(()) => {
             let item = state
                 .store()
                 .queue_items(&[id])
@@ -548,7 +462,7 @@ async fn claim_one(
                 .into_iter()
                 .next()
                 .ok_or(ApiError::NotFound)?;
-            Ok(Json(entry(item, now)))
+            Ok(Json(entry(item, now_ms())))
         }
     }
 }
@@ -562,12 +476,6 @@ async fn release(
     Path(id): Path<i64>,
 ) -> Result<axum::http::StatusCode> {
     let any = caller.user.role == crate::auth::Role::Admin;
-    if !state
-        .store()
-        .release_claim(id, caller.user.username.clone(), any)
-        .await?
-    {
-        return Err(ApiError::NotFound);
-    }
+    claim::release(&state, id, &caller.user.username, any).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -6,12 +6,13 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{Admin, audit};
+use super::auth::Admin;
 use super::extract::QueryPairs;
 use crate::app::AppState;
 use crate::domain::Email;
 use crate::domain::errors::FieldErrors;
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
+use crate::moderation::audit;
 use crate::store::safety::PrivacyExport;
 
 pub fn router() -> Router<AppState> {
@@ -35,7 +36,7 @@ async fn export(
 ) -> Result<Json<PrivacyExport>> {
     let email = email(&query)?;
     let export = crate::moderation::privacy::export(&state, &email).await?;
-    audit(&state, &admin.user.username, "privacy.export", None, None).await;
+    audit::record(&state, &admin.user.username, "privacy.export", None, None).await;
     Ok(Json(export))
 }
 
@@ -56,7 +57,7 @@ async fn erase(
 ) -> Result<Json<Erased>> {
     let email = email(&query)?;
     let comments = crate::moderation::privacy::erase(&state, &email).await?;
-    audit(
+    audit::record(
         &state,
         &admin.user.username,
         "privacy.erase",

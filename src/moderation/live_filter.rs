@@ -21,7 +21,7 @@ const RECENT: usize = 2_000;
 const FORM_TOKEN_MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The live filter and the memory it needs between submissions.
-pub struct Screen {
+pub struct LiveFilter {
     filter: ArcSwap<Filter>,
     /// The filter version in force (0: compiled from files, not from the database).
     version: AtomicI64,
@@ -29,9 +29,9 @@ pub struct Screen {
     form_key: [u8; 32],
 }
 
-impl Screen {
-    pub fn new(filter: Filter, version: i64, keys: &Keys) -> Screen {
-        Screen {
+impl LiveFilter {
+    pub fn new(filter: Filter, version: i64, keys: &Keys) -> LiveFilter {
+        LiveFilter {
             filter: ArcSwap::from_pointee(filter),
             version: AtomicI64::new(version),
             recent: Arc::new(RecentComments::new(RECENT)),
@@ -98,9 +98,9 @@ impl Screen {
 mod tests {
     use super::*;
 
-    fn screen() -> Screen {
+    fn screen() -> LiveFilter {
         let filter = Filter::compile(&Default::default(), Default::default()).unwrap();
-        Screen::new(filter, 0, &Keys::from_secret(b"test"))
+        LiveFilter::new(filter, 0, &Keys::from_secret(b"test"))
     }
 
     #[test]

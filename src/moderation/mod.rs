@@ -1,5 +1,14 @@
-//! The workflow: what readers, moderators and admins do, as use cases over the store,
-//! knowing nothing of HTTP.
+//! The workflow: what readers, moderators and admins do, one use case per file, each a
+//! named sequence of steps over the store, knowing nothing of HTTP. Handlers parse the
+//! request, call a use case and map its [`refusal::Refusal`] to their own answer.
 
+pub mod audit;
+pub mod ban;
+pub mod claim;
+pub mod close;
+pub mod decide;
 pub mod live_filter;
 pub mod privacy;
+pub mod refusal;
+pub mod report;
+pub mod submit;

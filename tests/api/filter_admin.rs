@@ -75,7 +75,7 @@ async fn an_added_term_affects_the_very_next_submission(app: TestApp) {
     let version = body["version"].as_i64().unwrap();
     assert!(version >= 2, "version 1 is the seed");
     assert_eq!(
-        app.state.screen().version(),
+        app.state.live_filter().version(),
         version,
         "in force before the reply"
     );
@@ -131,8 +131,12 @@ async fn a_second_replica_picks_up_a_new_version(app: TestApp) {
     // A second instance with its own connections to the same database, as another
     // machine would have.
     let other = app.replica().await.state;
-    let first_version = other.screen().version();
-    assert_eq!(first_version, app.state.screen().version(), "seeded once");
+    let first_version = other.live_filter().version();
+    assert_eq!(
+        first_version,
+        app.state.live_filter().version(),
+        "seeded once"
+    );
 
     let token = admin(&app).await;
     let added = call(
@@ -147,15 +151,15 @@ async fn a_second_replica_picks_up_a_new_version(app: TestApp) {
     let version = added.json()["version"].as_i64().unwrap();
 
     let started = Instant::now();
-    while other.screen().version() != version {
+    while other.live_filter().version() != version {
         assert!(
             started.elapsed() < Duration::from_secs(15),
             "the second replica still runs version {} after 15 s",
-            other.screen().version()
+            other.live_filter().version()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let verdict = other.screen().check(
+    let verdict = other.live_filter().check(
         &raqib::filter::Input {
             body: "عروض قرقوش اليوم",
             ..Default::default()
@@ -270,7 +274,7 @@ async fn bad_terms_and_over_broad_patterns_are_refused_with_the_reason(app: Test
 
 async fn restoring_an_old_version_brings_back_its_terms_and_settings(app: TestApp) {
     let token = admin(&app).await;
-    let seed = app.state.screen().version();
+    let seed = app.state.live_filter().version();
     let added = call(
         &app,
         &token,
@@ -610,7 +614,7 @@ async fn the_backtest_matches_a_hand_made_set_of_decided_comments(app: TestApp) 
     // Nothing changed in the live filter.
     assert_eq!(
         app.store().current_filter_version().await.unwrap(),
-        Some(app.state.screen().version())
+        Some(app.state.live_filter().version())
     );
     let versions = call(
         &app,

@@ -65,7 +65,7 @@ async fn metrics_count_requests_submissions_and_the_queue(app: TestApp) {
     );
     assert_eq!(
         series(&after, "raqib_filter_version"),
-        app.state.screen().version() as f64
+        app.state.live_filter().version() as f64
     );
     assert!(after.contains("# TYPE raqib_queue_oldest_pending_seconds gauge"));
     // No concrete ids or article keys become series.

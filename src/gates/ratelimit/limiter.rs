@@ -75,6 +75,10 @@ impl Limiter {
         decision
             .map_err(|wait| {
                 self.limited[action.index()].fetch_add(1, Ordering::Relaxed);
+                crate::telemetry::metrics::inc(
+                    "raqib_rate_limited_total",
+                    &[("action", action.name())],
+                );
                 tracing::info!(
                     action = action.name(),
                     wait_ms = wait.as_millis() as u64,
