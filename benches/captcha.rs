@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use raqib::gates::captcha::{
     CaptchaConfig, CaptchaSource, Captchas, Charset, CrateRenderer, Difficulty,
 };
-use raqib::secrets::keys::Keys;
+use raqib::secrets::keys::Secrets;
 
 fn main() {
     let renderer = CrateRenderer {
@@ -42,7 +42,7 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let keys = Keys::from_secret(b"captcha benchmark captcha benchmark");
+        let keys = Secrets::from_secret(b"captcha benchmark captcha benchmark");
         let source: Arc<dyn CaptchaSource> = Arc::new(CrateRenderer { charset: Charset::Digits, length: 5, difficulty: Difficulty::Medium });
 
         // A full pool: issuing is a pop and a seal.

@@ -9,7 +9,7 @@ use crate::gates::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::gates::ratelimit::Limiter;
 use crate::jobs::webhook::Webhook;
 use crate::moderation::live_filter::LiveFilter;
-use crate::secrets::keys::Keys;
+use crate::secrets::keys::Secrets;
 use crate::store::{self, Store, StoreError, now_ms};
 use crate::tuning;
 
@@ -25,15 +25,15 @@ pub struct AppState {
 struct Inner {
     config: Config,
     store: Arc<dyn Store>,
-    keys: Keys,
+    keys: Secrets,
     live_filter: LiveFilter,
     limiter: Limiter,
     captchas: Arc<Captchas>,
     webhook: Option<Webhook>,
     /// One filter compile at a time.
     reloading: tokio::sync::Mutex<()>,
-    safety: crate::cache::restrictions::SafetyCache,
-    reputation: crate::cache::restrictions::ReputationCache,
+    restrictions: crate::cache::restrictions::Restrictions,
+    reputation: crate::cache::reputation::ReputationMemory,
     pages: crate::cache::pages::PageCache,
 }
 
@@ -52,7 +52,7 @@ impl AppState {
     /// Opens (and migrates) the database, loads the secret key, and assembles the state.
     pub async fn build(config: Config) -> Result<AppState, StartError> {
         let store = store::connect(&config).await?;
-        let keys = Keys::load(config.secret_key.as_deref(), &config.database_url)?;
+        let keys = Secrets::load(config.secret_key.as_deref(), &config.database_url)?;
         let renderer = Arc::new(CrateRenderer {
             charset: config.captcha.charset,
             length: config.captcha.length,
@@ -68,12 +68,12 @@ impl AppState {
     pub async fn assemble(
         config: Config,
         store: Arc<dyn Store>,
-        keys: Keys,
+        keys: Secrets,
         captcha_source: Arc<dyn CaptchaSource>,
     ) -> Result<AppState, StartError> {
         let (version, filter) = live_filter(&config, &store).await?;
         let state = AppState::from_parts(config, store, keys, filter, version, captcha_source);
-        state.refresh_safety().await?;
+        state.refresh_restrictions().await?;
         state.watch_database();
         Ok(state)
     }
@@ -83,7 +83,7 @@ impl AppState {
     pub fn from_parts(
         config: Config,
         store: Arc<dyn Store>,
-        keys: Keys,
+        keys: Secrets,
         filter: Filter,
         version: i64,
         captcha_source: Arc<dyn CaptchaSource>,
@@ -102,7 +102,7 @@ impl AppState {
                 captchas,
                 webhook,
                 reloading: tokio::sync::Mutex::new(()),
-                safety: Default::default(),
+                restrictions: Default::default(),
                 reputation: Default::default(),
                 pages: Default::default(),
             }),
@@ -140,8 +140,8 @@ impl AppState {
     }
 
     /// Bans and closed articles as this replica sees them (at most a second old).
-    pub fn safety(&self) -> &crate::cache::restrictions::SafetyCache {
-        &self.inner.safety
+    pub fn restrictions(&self) -> &crate::cache::restrictions::Restrictions {
+        &self.inner.restrictions
     }
 
     /// An author's history (by email hash and by IP hash), at most a second behind the
@@ -177,8 +177,11 @@ impl AppState {
 
     /// Reloads bans and closed articles, and drops remembered author histories when one
     /// changed (after a change, and every second).
-    pub async fn refresh_safety(&self) -> Result<(), StoreError> {
-        self.inner.safety.refresh(self.store().as_ref()).await?;
+    pub async fn refresh_restrictions(&self) -> Result<(), StoreError> {
+        self.inner
+            .restrictions
+            .refresh(self.store().as_ref())
+            .await?;
         self.inner.reputation.refresh(self.store().as_ref()).await
     }
 
@@ -204,7 +207,7 @@ impl AppState {
                 if let Err(err) = state.refresh_filter().await {
                     tracing::warn!(error = %err, "cannot look for a new filter version");
                 }
-                if let Err(err) = state.refresh_safety().await {
+                if let Err(err) = state.refresh_restrictions().await {
                     tracing::warn!(error = %err, "cannot reload bans and closed articles");
                 }
             }
@@ -239,7 +242,7 @@ impl AppState {
         &self.inner.store
     }
 
-    pub fn keys(&self) -> &Keys {
+    pub fn secrets(&self) -> &Secrets {
         &self.inner.keys
     }
 }

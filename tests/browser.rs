@@ -153,7 +153,7 @@ async fn start_raqib() -> Raqib {
     let state = AppState::assemble(
         config,
         store,
-        raqib::secrets::keys::Keys::from_secret(SECRET.as_bytes()),
+        raqib::secrets::keys::Secrets::from_secret(SECRET.as_bytes()),
         Arc::new(KnownAnswers::default()),
     )
     .await

@@ -3,4 +3,5 @@
 
 pub mod memo;
 pub mod pages;
+pub mod reputation;
 pub mod restrictions;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::filter::{Class, Context, Filter, Hit, Input};
 use crate::moderation::live_filter::LiveFilter;
-use crate::secrets::keys::Keys;
+use crate::secrets::keys::Secrets;
 
 /// One input line.
 #[derive(Debug, Deserialize)]
@@ -192,7 +192,7 @@ pub fn score(
     half: Half,
 ) -> Result<Summary, String> {
     // The server's own screening path, with its near-duplicate memory.
-    let screen = LiveFilter::new(filter, 0, &Keys::from_secret(b"raqib score"));
+    let screen = LiveFilter::new(filter, 0, &Secrets::from_secret(b"raqib score"));
     let mut summary = Summary::default();
     for parsed in lines(input, half) {
         let parsed = parsed?;

@@ -321,18 +321,7 @@ async fn render_form(
     errors: &[(String, String)],
 ) {
     let now = now_ms();
-    let error = |field: &str| {
-        errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| {
-                format!(
-                    "<span class=\"raqib-field-error\" data-raqib-error=\"{field}\">{}</span>",
-                    esc(m)
-                )
-            })
-            .unwrap_or_default()
-    };
+    let error = |field: &str| field_error(errors, field);
     let value = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
     let _ = write!(
         page,
@@ -365,42 +354,60 @@ async fn render_form(
         body = value(&typed.body),
     );
     if state.config().captcha.mode != Mode::Off {
-        let issued = match state.captchas().issue_image(now).await {
-            Ok(issued) => issued,
-            // No picture to be had right now: the question in words instead.
-            Err(_) => state.captchas().issue_question(lang, now),
-        };
-        match issued {
-            Issued::Image { id, png } => {
-                let _ = write!(
-                    page,
-                    "<p><label for=\"raqib-captcha\">{label}</label> {error}\
-                     <img src=\"data:image/png;base64,{png}\" alt=\"{label}\" data-raqib=\"captcha-image\">\
-                     <input type=\"hidden\" name=\"captcha_id\" value=\"{id}\">\
-                     <input id=\"raqib-captcha\" name=\"captcha_answer\" inputmode=\"numeric\" autocomplete=\"off\" required></p>",
-                    label = lang.pick("رمز الأمان", "Security code"),
-                    error = error("captcha"),
-                    png = base64::engine::general_purpose::STANDARD.encode(&png),
-                    id = esc(&id),
-                );
-            }
-            Issued::Question { id, question } => {
-                let _ = write!(
-                    page,
-                    "<p><label for=\"raqib-captcha\">{}</label> {}<input type=\"hidden\" name=\"captcha_id\" value=\"{}\">\
-                     <input id=\"raqib-captcha\" name=\"captcha_answer\" required></p>",
-                    esc(&question),
-                    error("captcha"),
-                    esc(&id)
-                );
-            }
-        }
+        render_captcha(state, page, lang, now, &error("captcha")).await;
     }
     let _ = write!(
         page,
         "<p><button type=\"submit\">{}</button></p></form>",
         lang.pick("إرسال", "Send")
     );
+}
+
+/// The security code: a picture, or the question in words when no picture can be had.
+async fn render_captcha(state: &AppState, page: &mut String, lang: Lang, now: i64, error: &str) {
+    let issued = match state.captchas().issue_image(now).await {
+        Ok(issued) => issued,
+        // No picture to be had right now: the question in words instead.
+        Err(_) => state.captchas().issue_question(lang, now),
+    };
+    match issued {
+        Issued::Image { id, png } => {
+            let _ = write!(
+                page,
+                "<p><label for=\"raqib-captcha\">{label}</label> {error}\
+                 <img src=\"data:image/png;base64,{png}\" alt=\"{label}\" data-raqib=\"captcha-image\">\
+                 <input type=\"hidden\" name=\"captcha_id\" value=\"{id}\">\
+                 <input id=\"raqib-captcha\" name=\"captcha_answer\" inputmode=\"numeric\" autocomplete=\"off\" required></p>",
+                label = lang.pick("رمز الأمان", "Security code"),
+                png = base64::engine::general_purpose::STANDARD.encode(&png),
+                id = esc(&id),
+            );
+        }
+        Issued::Question { id, question } => {
+            let _ = write!(
+                page,
+                "<p><label for=\"raqib-captcha\">{}</label> {}<input type=\"hidden\" name=\"captcha_id\" value=\"{}\">\
+                 <input id=\"raqib-captcha\" name=\"captcha_answer\" required></p>",
+                esc(&question),
+                error,
+                esc(&id)
+            );
+        }
+    }
+}
+
+/// The error beside `field`, when it has one.
+fn field_error(errors: &[(String, String)], field: &str) -> String {
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| {
+            format!(
+                "<span class=\"raqib-field-error\" data-raqib-error=\"{field}\">{}</span>",
+                esc(m)
+            )
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -183,6 +183,34 @@ async fn queue(
     _: Moderator,
     query: QueryPairs,
 ) -> Result<Json<QueuePage>> {
+    let filter = queue_filter(&state, &query)?;
+    let limit = filter.limit as usize - 1;
+    let mut items = state.store().queue(&filter).await?;
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|i| {
+            let key = match filter.sort {
+                Sort::Score => i.comment.score,
+                _ => i.comment.created_at as f64,
+            };
+            encode_cursor(key, i.comment.id)
+        })
+    } else {
+        None
+    };
+    let now = now_ms();
+    Ok(Json(QueuePage {
+        items: items.into_iter().map(|i| entry(i, now)).collect(),
+        next_cursor,
+    }))
+}
+
+/// The queue's query string, every bad parameter named at once. The filter asks for one
+/// row more than the page, to know whether there is a next page.
+fn queue_filter(
+    state: &AppState,
+    query: &QueryPairs,
+) -> std::result::Result<QueueFilter, FieldErrors> {
     let mut errors = FieldErrors::default();
     let status = match query.get("status") {
         None | Some("") => Some(Status::Pending),
@@ -211,7 +239,7 @@ async fn queue(
         None | Some("") => None,
         Some(e) => errors
             .take("email", Email::parse(e))
-            .map(|e| state.keys().email_hash(e.canonical())),
+            .map(|e| state.secrets().email_hash(e.canonical())),
     };
     let since = query.number("since", &mut errors);
     let until = query.number("until", &mut errors);
@@ -228,7 +256,7 @@ async fn queue(
         .get("q")
         .map(|q| crate::filter::normalize::text_key(q).as_str().to_string())
         .filter(|q| !q.is_empty());
-    let filter = QueueFilter {
+    Ok(QueueFilter {
         status,
         class,
         article: query
@@ -247,25 +275,7 @@ async fn queue(
         sort,
         after,
         limit: limit + 1,
-    };
-    let mut items = state.store().queue(&filter).await?;
-    let next_cursor = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|i| {
-            let key = match sort {
-                Sort::Score => i.comment.score,
-                _ => i.comment.created_at as f64,
-            };
-            encode_cursor(key, i.comment.id)
-        })
-    } else {
-        None
-    };
-    let now = now_ms();
-    Ok(Json(QueuePage {
-        items: items.into_iter().map(|i| entry(i, now)).collect(),
-        next_cursor,
-    }))
+    })
 }
 
 fn encode_cursor(key: f64, id: i64) -> String {

@@ -47,7 +47,7 @@ pub async fn add(state: &AppState, request: Request) -> Result<Banned, Refusal> 
     let (targets, author) = targets(state, &request).await?;
     let bans = store_bans(state, &request, targets).await?;
     // In force for this replica's next submission; the others reload within a second.
-    state.refresh_safety().await?;
+    state.refresh_restrictions().await?;
     let marked_spam = match author {
         Some((email_hash, ip_hash)) if request.mark_pending_spam => {
             decide::mark_pending_spam(state, &email_hash, ip_hash.as_deref(), &request.actor)
@@ -63,7 +63,7 @@ pub async fn lift(state: &AppState, id: i64, actor: &str) -> Result<(), Refusal>
     if !state.store().lift_ban(id, now_ms()).await? {
         return Err(Refusal::NotFound);
     }
-    state.refresh_safety().await?;
+    state.refresh_restrictions().await?;
     audit::record(state, actor, "ban.lift", Some(format!("ban:{id}")), None).await;
     Ok(())
 }
@@ -94,7 +94,7 @@ async fn targets(
     if let Some(email) = &request.email
         && let Some(email) = errors.take("email", Email::parse(email))
     {
-        let hash = state.keys().email_hash(email.canonical());
+        let hash = state.secrets().email_hash(email.canonical());
         targets.push((BanKind::Email, hash.clone(), mask_email(email.as_str())));
         author = Some((hash, None));
     }
@@ -146,7 +146,7 @@ async fn comment_author(
 /// An address, or its IPv6 /64 when the whole network is asked for.
 fn address(state: &AppState, ip: &str, whole_network: bool) -> Option<Target> {
     let ip = ip.trim().parse::<std::net::IpAddr>().ok()?;
-    let keys = state.keys();
+    let keys = state.secrets();
     Some(if whole_network && ip.is_ipv6() {
         (BanKind::Net, keys.ip_net_hash(ip), display_prefix(ip))
     } else {

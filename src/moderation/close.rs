@@ -18,7 +18,7 @@ pub async fn close(state: &AppState, article: &ArticleKey, actor: &str) -> Resul
         .close_article(article, actor.to_string(), now_ms())
         .await?
     {
-        state.refresh_safety().await?;
+        state.refresh_restrictions().await?;
         audit::record(state, actor, "article.close", target, None).await;
     }
     Ok(())
@@ -29,7 +29,7 @@ pub async fn reopen(state: &AppState, article: &str, actor: &str) -> Result<(), 
     let article = article.trim().to_string();
     let target = Some(format!("article:{article}"));
     if state.store().reopen_article(article).await? {
-        state.refresh_safety().await?;
+        state.refresh_restrictions().await?;
         audit::record(state, actor, "article.reopen", target, None).await;
     }
     Ok(())

@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 
 use crate::filter::fingerprint::RecentComments;
 use crate::filter::{Context, Filter, Input, Verdict};
-use crate::secrets::keys::Keys;
+use crate::secrets::keys::Secrets;
 use crate::secrets::seal;
 
 /// How many recent fingerprints are kept for near-duplicate detection.
@@ -30,7 +30,7 @@ pub struct LiveFilter {
 }
 
 impl LiveFilter {
-    pub fn new(filter: Filter, version: i64, keys: &Keys) -> LiveFilter {
+    pub fn new(filter: Filter, version: i64, keys: &Secrets) -> LiveFilter {
         LiveFilter {
             filter: ArcSwap::from_pointee(filter),
             version: AtomicI64::new(version),
@@ -100,7 +100,7 @@ mod tests {
 
     fn screen() -> LiveFilter {
         let filter = Filter::compile(&Default::default(), Default::default()).unwrap();
-        LiveFilter::new(filter, 0, &Keys::from_secret(b"test"))
+        LiveFilter::new(filter, 0, &Secrets::from_secret(b"test"))
     }
 
     #[test]

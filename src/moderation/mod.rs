@@ -12,3 +12,4 @@ pub mod privacy;
 pub mod refusal;
 pub mod report;
 pub mod submit;
+pub mod tune;

@@ -7,7 +7,7 @@ use crate::store::safety::PrivacyExport;
 use crate::store::{StoreResult, now_ms, rfc3339};
 
 pub async fn export(state: &AppState, email: &Email) -> StoreResult<PrivacyExport> {
-    let hash = state.keys().email_hash(email.canonical());
+    let hash = state.secrets().email_hash(email.canonical());
     let comments = state.store().comments_of(&hash).await?;
     let (history, _) = state.store().reputation(&hash, None).await?;
     let bans = state.store().count_email_bans(&hash).await? as usize;
@@ -28,7 +28,7 @@ pub async fn export(state: &AppState, email: &Email) -> StoreResult<PrivacyExpor
 }
 
 pub async fn erase(state: &AppState, email: &Email) -> StoreResult<u64> {
-    let hash = state.keys().email_hash(email.canonical());
+    let hash = state.secrets().email_hash(email.canonical());
     let erased = state.store().erase(hash, now_ms()).await;
     // Names of published comments are gone: no page may be served from memory.
     state.pages().invalidate();

@@ -34,7 +34,7 @@ pub async fn report(
     let send_back_at = (moderation.mode == ModerationMode::Post)
         .then(|| i64::from(moderation.reports_to_pending.max(1)));
     let reason = reason.map(|r| r.chars().take(MAX_REASON).collect());
-    let ip_hash = state.keys().ip_hash(ip);
+    let ip_hash = state.secrets().ip_hash(ip);
     match state
         .store()
         .report(id, ip_hash, reason, now_ms(), send_back_at)

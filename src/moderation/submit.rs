@@ -147,7 +147,7 @@ async fn spend_quotas(
 
 /// The submitter's keyed hashes, computed once for bans, reputation and the row.
 fn identify(state: &AppState, submission: &Submission, ip: IpAddr) -> Submitter {
-    let keys = state.keys();
+    let keys = state.secrets();
     Submitter {
         email_hash: keys.email_hash(submission.email.canonical()),
         domains: parent_domains(submission.email.domain()),
@@ -164,10 +164,10 @@ fn check_restrictions(
     submitter: &Submitter,
     now: i64,
 ) -> Result<(), Refusal> {
-    if state.safety().banned(submitter, now) {
+    if state.restrictions().banned(submitter, now) {
         return Err(Refusal::Banned);
     }
-    if state.safety().is_closed(submission.article.as_str()) {
+    if state.restrictions().is_closed(submission.article.as_str()) {
         return Err(Refusal::CommentsClosed);
     }
     Ok(())

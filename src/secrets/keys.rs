@@ -20,23 +20,23 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Sub-keys derived from the secret, one per purpose.
 #[derive(Clone)]
-pub struct Keys {
+pub struct Secrets {
     email: [u8; 32],
     ip: [u8; 32],
     root: [u8; 32],
 }
 
-impl std::fmt::Debug for Keys {
+impl std::fmt::Debug for Secrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Keys(..)")
+        f.write_str("Secrets(..)")
     }
 }
 
-impl Keys {
+impl Secrets {
     /// Derives every sub-key from one secret.
-    pub fn from_secret(secret: &[u8]) -> Keys {
+    pub fn from_secret(secret: &[u8]) -> Secrets {
         let root = hmac(secret, b"raqib/root/v1");
-        Keys {
+        Secrets {
             email: hmac(&root, b"raqib/email-hash/v1"),
             ip: hmac(&root, b"raqib/ip-hash/v1"),
             root,
@@ -45,18 +45,18 @@ impl Keys {
 
     /// The configured `secret_key`, or the key file of the SQLite database at
     /// `database_url` (created when missing).
-    pub fn load(secret_key: Option<&str>, database_url: &str) -> std::io::Result<Keys> {
+    pub fn load(secret_key: Option<&str>, database_url: &str) -> std::io::Result<Secrets> {
         if let Some(secret) = secret_key {
-            return Ok(Keys::from_secret(secret.as_bytes()));
+            return Ok(Secrets::from_secret(secret.as_bytes()));
         }
         match key_file_path(database_url) {
-            Some(path) => Ok(Keys::from_secret(&read_or_create_key_file(&path)?)),
+            Some(path) => Ok(Secrets::from_secret(&read_or_create_key_file(&path)?)),
             None => {
                 // An in-memory database lives as long as the process; so may its key.
                 tracing::warn!("no secret_key and no database file: using a temporary key");
                 let mut secret = [0u8; 32];
                 rand::rng().fill_bytes(&mut secret);
-                Ok(Keys::from_secret(&secret))
+                Ok(Secrets::from_secret(&secret))
             }
         }
     }
@@ -193,8 +193,8 @@ mod tests {
 
     #[test]
     fn hashes_are_keyed_and_stable() {
-        let a = Keys::from_secret(b"one secret one secret one secret");
-        let b = Keys::from_secret(b"another secret another secret an");
+        let a = Secrets::from_secret(b"one secret one secret one secret");
+        let b = Secrets::from_secret(b"another secret another secret an");
         assert_eq!(a.email_hash("x@example.com"), a.email_hash("x@example.com"));
         assert_ne!(a.email_hash("x@example.com"), b.email_hash("x@example.com"));
         assert_eq!(a.email_hash("x@example.com").len(), 64);
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn ipv6_addresses_share_their_slash_64() {
-        let keys = Keys::from_secret(b"k");
+        let keys = Secrets::from_secret(b"k");
         let one: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let two: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
         let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn mapped_ipv4_is_plain_ipv4() {
-        let keys = Keys::from_secret(b"k");
+        let keys = Secrets::from_secret(b"k");
         let plain: IpAddr = "203.0.113.7".parse().unwrap();
         let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
         assert_eq!(keys.ip_hash(plain), keys.ip_hash(mapped));

@@ -161,7 +161,8 @@ async fn unknown_garbage_forged_and_expired_codes_are_refused_alike() {
         c.captcha.ttl_secs = 1;
     })
     .await;
-    let other_key = raqib::secrets::keys::Keys::from_secret(b"another key, another key, another");
+    let other_key =
+        raqib::secrets::keys::Secrets::from_secret(b"another key, another key, another");
     let forged =
         raqib::gates::captcha::token::issue(&other_key.derive("captcha"), KNOWN_ANSWER, i64::MAX);
     for id in ["", "garbage", "AAAA", forged.as_str()] {

@@ -91,7 +91,7 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing() {
     let stored = app.store().get_comment(1).await.unwrap().unwrap();
     assert_eq!(
         stored.ip_hash,
-        Some(app.state.keys().ip_hash(peer(1).ip())),
+        Some(app.state.secrets().ip_hash(peer(1).ip())),
         "the peer, not the header, is hashed"
     );
 }
@@ -124,7 +124,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_bucket() {
     }
     let stored = app.store().get_comment(1).await.unwrap().unwrap();
     let client: std::net::IpAddr = "198.51.100.7".parse().unwrap();
-    assert_eq!(stored.ip_hash, Some(app.state.keys().ip_hash(client)));
+    assert_eq!(stored.ip_hash, Some(app.state.secrets().ip_hash(client)));
 }
 
 #[tokio::test]

@@ -46,13 +46,13 @@ async fn an_arabic_comment_is_stored_byte_exact_with_keyed_hashes(app: TestApp) 
     );
     assert_eq!(stored.status, Status::Pending);
     assert_eq!(stored.email_hash.len(), 64);
-    let same_person = app.state.keys().email_hash("reader@example.com");
+    let same_person = app.state.secrets().email_hash("reader@example.com");
     assert_eq!(
         stored.email_hash, same_person,
         "hash of the canonical email"
     );
     let ip_hash = stored.ip_hash.expect("ip hash");
-    assert_eq!(ip_hash, app.state.keys().ip_hash(reader_ip().ip()));
+    assert_eq!(ip_hash, app.state.secrets().ip_hash(reader_ip().ip()));
     let raw_ip = reader_ip().ip().to_string();
     for column in [
         &stored.article,
@@ -328,7 +328,7 @@ async fn post_moderation_publishes_clean_comments_at_once(app: TestApp) {
     let state = raqib::app::AppState::assemble(
         config,
         app.store().clone(),
-        app.state.keys().clone(),
+        app.state.secrets().clone(),
         std::sync::Arc::new(crate::support::KnownAnswers::default()),
     )
     .await

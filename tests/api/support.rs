@@ -11,7 +11,7 @@ use http_body_util::BodyExt;
 use raqib::app::AppState;
 use raqib::config::Config;
 use raqib::domain::{CommentId, Status};
-use raqib::secrets::keys::Keys;
+use raqib::secrets::keys::Secrets;
 use raqib::store::{self, Store};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -168,9 +168,14 @@ impl TestApp {
         source: Arc<dyn raqib::gates::captcha::CaptchaSource>,
     ) -> TestApp {
         let store = store::connect(&config).await.expect("open test database");
-        let state = AppState::assemble(config, store, Keys::from_secret(SECRET.as_bytes()), source)
-            .await
-            .expect("assemble the app");
+        let state = AppState::assemble(
+            config,
+            store,
+            Secrets::from_secret(SECRET.as_bytes()),
+            source,
+        )
+        .await
+        .expect("assemble the app");
         let router = raqib::http::router(state.clone());
         TestApp {
             state,
@@ -198,7 +203,7 @@ impl TestApp {
         let state = AppState::assemble(
             config,
             store,
-            self.state.keys().clone(),
+            self.state.secrets().clone(),
             Arc::new(KnownAnswers::default()),
         )
         .await

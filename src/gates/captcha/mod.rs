@@ -25,7 +25,7 @@ pub use source::{CaptchaSource, Charset, CrateRenderer, Difficulty, Rendered};
 pub use token::Challenge;
 
 use crate::domain::lang::Lang;
-use crate::secrets::keys::Keys;
+use crate::secrets::keys::Secrets;
 
 /// When a security code is asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,7 +104,7 @@ pub struct Captchas {
 impl Captchas {
     pub fn new(
         config: CaptchaConfig,
-        keys: &Keys,
+        keys: &Secrets,
         source: Arc<dyn CaptchaSource>,
     ) -> Arc<Captchas> {
         let captchas = Arc::new(Captchas {
