@@ -9,6 +9,7 @@ pub mod compiled;
 pub mod fingerprint;
 pub mod input;
 pub mod learned;
+pub mod letters;
 pub mod lexicon;
 pub mod lists;
 pub mod model;

@@ -24,7 +24,8 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-use crate::domain::unicode::is_invisible;
+use super::letters::{Class, classify_folded};
+pub use super::letters::{decimal_digit, fold_letter};
 
 /// A normalized key and, for each of its bytes, the raw byte range it came from. The
 /// one-byte-per-character form the automaton and fingerprints read (see [`compact`]) is
@@ -214,17 +215,6 @@ pub enum KeyKind {
     Leet,
 }
 
-/// What a character contributes to a key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Class {
-    /// Letter or digit: part of a word.
-    Word(char),
-    /// Space, punctuation, symbol, emoji: separates words.
-    Separator,
-    /// Format characters, marks, tatweel: vanish without separating.
-    Nothing,
-}
-
 /// Builds the text key of `raw`.
 pub fn text_key(raw: &str) -> Key {
     let mut key = Key::with_capacity(raw.len());
@@ -353,100 +343,6 @@ fn feed(key: &mut Key, run: &mut Run, class: Class, from: (u32, u32)) {
             }
         }
     }
-}
-
-/// Steps 2–5 for one (already decomposed) character.
-fn classify_folded(c: char) -> Class {
-    if c.is_ascii() {
-        return if c.is_ascii_alphanumeric() {
-            Class::Word(c.to_ascii_lowercase())
-        } else {
-            Class::Separator
-        };
-    }
-    if c == '\u{0640}' || is_invisible(c) || is_combining_mark(c) {
-        return Class::Nothing;
-    }
-    if let Some(d) = decimal_digit(c) {
-        return Class::Word(d);
-    }
-    let c = fold_letter(c);
-    if crate::domain::unicode::is_alphanumeric(c) {
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        Class::Word(lookalike(lower))
-    } else {
-        Class::Separator
-    }
-}
-
-/// Arabic letter forms, Persian and Urdu letters, folded to the letters the lists use.
-pub fn fold_letter(c: char) -> char {
-    match c {
-        // Alef forms (أ إ آ decompose to alef + a mark that step 3 deletes).
-        'ٱ' | 'ٲ' | 'ٳ' | 'ٵ' => 'ا',
-        // Alef maqsura, Farsi yeh and other yeh forms (ئ decomposes to ي + hamza).
-        'ى' | 'ی' | 'ې' | 'ۍ' | 'ێ' | 'ے' | 'ٸ' => 'ي',
-        // Teh marbuta and heh forms.
-        'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' | 'ۃ' => 'ه',
-        // Keheh, gaf, and tcheh (Gulf and Iraqi writers use چ for a dialectal ك: چلب).
-        'ک' | 'گ' | 'ڪ' | 'ګ' | 'ڳ' | 'ڱ' | 'چ' => 'ك',
-        'پ' => 'ب',
-        'ژ' => 'ز',
-        // Maghrebi v and g.
-        'ڤ' | 'ڥ' => 'ف',
-        'ڨ' | 'ڧ' => 'ق',
-        // Urdu retroflex letters.
-        'ٹ' => 'ت',
-        'ڈ' => 'د',
-        'ڑ' => 'ر',
-        'ں' => 'ن',
-        'ۆ' | 'ۇ' | 'ۈ' | 'ۋ' | 'ۉ' | 'ٶ' => 'و',
-        other => other,
-    }
-}
-
-/// Cyrillic and Greek letters that look like Latin ones ("сasino" with a Cyrillic с).
-fn lookalike(c: char) -> char {
-    match c {
-        'а' | 'α' => 'a',
-        'в' | 'β' => 'b',
-        'с' | 'ϲ' => 'c',
-        'е' | 'ё' | 'ε' => 'e',
-        'һ' | 'н' => 'h',
-        'і' | 'ї' | 'ι' | 'ı' => 'i',
-        'ј' => 'j',
-        'к' | 'κ' => 'k',
-        'м' | 'μ' => 'm',
-        'п' | 'η' => 'n',
-        'о' | 'ο' | 'σ' => 'o',
-        'р' | 'ρ' => 'p',
-        'ԛ' => 'q',
-        'г' => 'r',
-        'ѕ' => 's',
-        'т' | 'τ' => 't',
-        'υ' | 'ц' => 'u',
-        'ѵ' | 'ν' => 'v',
-        'ԝ' | 'ω' | 'ш' => 'w',
-        'х' | 'χ' => 'x',
-        'у' | 'γ' => 'y',
-        'ᴢ' => 'z',
-        other => other,
-    }
-}
-
-/// Zeros of the Unicode decimal digit blocks (gc=Nd) that are not folded by NFKD.
-const DIGIT_ZEROS: [u32; 22] = [
-    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
-    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0xFF10,
-];
-
-/// Any decimal digit as its ASCII digit.
-pub fn decimal_digit(c: char) -> Option<char> {
-    let cp = c as u32;
-    DIGIT_ZEROS
-        .iter()
-        .find(|&&zero| (zero..zero + 10).contains(&cp))
-        .and_then(|&zero| char::from_digit(cp - zero, 10))
 }
 
 /// The joined key: runs of three or more single-letter words re-joined, and two Arabic

@@ -7,7 +7,7 @@ use crate::filter::spec::MatchMode;
 use crate::filter::{Action, Category};
 use crate::store::filters::StoredTerm;
 
-use super::TermInput;
+use super::entries::TermInput;
 
 /// The columns of an exported CSV, in order.
 pub const CSV_COLUMNS: &[&str] = &[
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn exports_read_back_as_the_same_terms() {
-        let term = super::super::new_term(&TermInput {
+        let term = super::super::entries::new_term(&TermInput {
             term: "=cmd|' /C calc'!A0, \"x\"".into(),
             category: Category::SpamPhrase,
             weight: 2.5,

@@ -102,7 +102,7 @@ pub fn collect(comments: &[ReplayComment], live: &FilterState, now: i64, days: i
     let silent_terms = live
         .terms
         .iter()
-        .filter(|t| t.enabled && !super::is_domain_category(t.category))
+        .filter(|t| t.enabled && !super::versions::is_domain_category(t.category))
         .filter(|t| !fired.contains(format!("list:{}:{}", t.list, t.term).as_str()))
         .count();
     let silent_rules = live
