@@ -7,11 +7,9 @@
 //! message; with `CI=true` they fail. Screenshots of every page land in
 //! `target/browser/` for a person to look at.
 
-use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -28,7 +26,7 @@ use serde_json::{Value, json};
 #[macro_use]
 mod support;
 
-use support::{KNOWN_ANSWER, KnownAnswers, SECRET};
+use support::{KNOWN_ANSWER, TestApp};
 
 const PASSWORD: &str = "a long browser test password";
 const WAIT: Duration = Duration::from_secs(20);
@@ -135,57 +133,27 @@ async fn browser(driver: &Driver, javascript: bool) -> Client {
         .expect("a browser session")
 }
 
-/// raqib in-process on 127.0.0.1, with the security code always on.
+/// raqib in-process on 127.0.0.1 (the integration tests' app, served on a socket), with
+/// the security code always on.
 struct Raqib {
     base: String,
     state: AppState,
-    _dir: tempfile::TempDir,
+    /// Holds the database for as long as the test runs.
+    _app: TestApp,
 }
 
 async fn start_raqib() -> Raqib {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = support::test_config(format!(
-        "sqlite://{}",
-        dir.path().join("browser.db").display()
-    ));
-    config.captcha.mode = raqib::gates::captcha::Mode::Always;
-    let store = raqib::store::connect(&config).await.unwrap();
-    let state = AppState::assemble(
-        config,
-        store,
-        raqib::secrets::keys::Secrets::from_secret(SECRET.as_bytes()),
-        Arc::new(KnownAnswers::default()),
-    )
-    .await
-    .unwrap();
+    let app = TestApp::sqlite_with(|config| {
+        config.captcha.mode = raqib::gates::captcha::Mode::Always;
+    })
+    .await;
     for (name, role) in [("mona", Role::Moderator), ("adel", Role::Admin)] {
-        state
-            .store()
-            .create_user(NewUser {
-                username: name.into(),
-                password_hash: passwords::hash(PASSWORD).unwrap(),
-                role,
-                must_change_password: false,
-                now: raqib::store::now_ms(),
-            })
-            .await
-            .unwrap();
+        app.add_user(name, role, PASSWORD).await;
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = raqib::http::router(state.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
     Raqib {
-        base,
-        state,
-        _dir: dir,
+        base: app.serve().await,
+        state: app.state.clone(),
+        _app: app,
     }
 }
 

@@ -355,8 +355,8 @@ fn merge(into: &mut serde_json::Value, patch: &serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tuning::proposal::Proposal;
     use crate::store::filters::FilterState;
+    use crate::tuning::proposal::Proposal;
     use crate::tuning::versions::compile;
 
     fn state() -> FilterState {

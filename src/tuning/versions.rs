@@ -1,7 +1,6 @@
 //! Stored filter versions and the word lists: compiling a version into a filter, reading it
 //! back as word lists, and the first version seeded from the shipped lists.
 
-
 use crate::filter::lexicon::validate_term;
 use crate::filter::spec::MatchMode;
 use crate::filter::{

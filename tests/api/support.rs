@@ -215,6 +215,42 @@ impl TestApp {
         }
     }
 
+    /// Serves this app on a real socket (127.0.0.1, a free port), for what only a socket
+    /// shows (a browser); returns its base URL. The server lives as long as the test's
+    /// runtime.
+    #[allow(dead_code)]
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let router = self.router.clone();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        base
+    }
+
+    /// Adds an account with this password (hashed as the service hashes it).
+    #[allow(dead_code)]
+    pub async fn add_user(&self, name: &str, role: raqib::auth::Role, password: &str) {
+        self.store()
+            .create_user(raqib::store::accounts::NewUser {
+                username: name.into(),
+                password_hash: raqib::auth::passwords::hash(password).expect("hash"),
+                role,
+                must_change_password: false,
+                now: raqib::store::now_ms(),
+            })
+            .await
+            .expect("create the account");
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         self.state.store()
     }
