@@ -95,6 +95,35 @@ enum PrivacyCommand {
     Erase { email: String },
 }
 
+impl From<UserCommand> for raqib::cli::accounts::Command {
+    fn from(command: UserCommand) -> Self {
+        use raqib::cli::accounts::Command;
+        match command {
+            UserCommand::Add {
+                name,
+                role,
+                password_stdin,
+            } => Command::Add {
+                name,
+                role,
+                password_stdin,
+            },
+            UserCommand::List => Command::List,
+            UserCommand::Disable { name } => Command::Disable { name },
+        }
+    }
+}
+
+impl From<PrivacyCommand> for raqib::cli::privacy::Request {
+    fn from(command: PrivacyCommand) -> Self {
+        use raqib::cli::privacy::Request;
+        match command {
+            PrivacyCommand::Export { email } => Request::Export { email },
+            PrivacyCommand::Erase { email } => Request::Erase { email },
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum WordlistsCommand {
     /// Load and check every list (the same checks as at start), print what was found.
@@ -140,14 +169,16 @@ fn main() -> ExitCode {
         }) => {
             let filter = match database_url {
                 None => raqib::app::load_filter(&config).map_err(|e| e.to_string()),
-                Some(url) => live_filter_of(&config, url),
+                Some(url) => raqib::cli::score::live_filter_of(&config, url),
             };
-            return exit(filter.and_then(|f| score(f, input, labels, output, half)));
+            return exit(
+                filter.and_then(|f| raqib::cli::score::run(f, input, labels, output, half)),
+            );
         }
         Some(Command::Wordlists {
             command: WordlistsCommand::Check,
         }) => {
-            return exit(check_wordlists(&config));
+            return exit(raqib::cli::wordlists::check(&config));
         }
         Some(Command::Wordlists {
             command:
@@ -159,7 +190,9 @@ fn main() -> ExitCode {
                     out,
                 },
         }) => {
-            return exit(train_model(&inputs, half, ham_rate, &calibrate, &out));
+            return exit(raqib::cli::wordlists::train_model(
+                &inputs, half, ham_rate, &calibrate, &out,
+            ));
         }
         _ => {}
     }
@@ -174,67 +207,16 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Migrate) => migrate(config).await,
-            Some(Command::User { command }) => users(config, command).await,
-            Some(Command::Privacy { command }) => privacy(config, command).await,
+            Some(Command::User { command }) => {
+                raqib::cli::accounts::run(config, command.into()).await
+            }
+            Some(Command::Privacy { command }) => {
+                raqib::cli::privacy::run(config, command.into()).await
+            }
             _ => raqib::server::serve(config).await,
         }
     });
     exit(result.map_err(|e| e.to_string()))
-}
-
-async fn users(config: Config, command: UserCommand) -> Result<(), Box<dyn std::error::Error>> {
-    let state = AppState::build(config).await?;
-    let result = match command {
-        UserCommand::Add {
-            name,
-            role,
-            password_stdin,
-        } => {
-            let role = raqib::auth::Role::parse(&role).ok_or("role must be admin or moderator")?;
-            let password = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line)?;
-                Some(line.trim_end_matches(['\r', '\n']).to_string())
-            } else {
-                None
-            };
-            raqib::cli::accounts::add(&state, &name, role, password).await
-        }
-        UserCommand::List => raqib::cli::accounts::list(&state).await,
-        UserCommand::Disable { name } => raqib::cli::accounts::disable(&state, &name).await,
-    };
-    state.store().close().await;
-    result.map_err(Into::into)
-}
-
-async fn privacy(
-    config: Config,
-    command: PrivacyCommand,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let state = AppState::build(config).await?;
-    let parse = |e: &str| {
-        raqib::domain::Email::parse(e).map_err(|_| format!("{e:?} is not an email address"))
-    };
-    let entry = |action: &str| raqib::store::accounts::AuditEntry {
-        at: raqib::store::now_ms(),
-        actor: "cli".into(),
-        action: action.into(),
-        ..Default::default()
-    };
-    match command {
-        PrivacyCommand::Export { email } => {
-            let export = raqib::moderation::privacy::export(&state, &parse(&email)?).await?;
-            println!("{}", serde_json::to_string_pretty(&export)?);
-            state.store().append_audit(entry("privacy.export")).await?;
-        }
-        PrivacyCommand::Erase { email } => {
-            let erased = raqib::moderation::privacy::erase(&state, &parse(&email)?).await?;
-            state.store().append_audit(entry("privacy.erase")).await?;
-            println!("erased the author data of {erased} comment(s)");
-        }
-    }
-    state.store().close().await;
-    Ok(())
 }
 
 fn exit(result: Result<(), String>) -> ExitCode {
@@ -245,181 +227,6 @@ fn exit(result: Result<(), String>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The live filter version of the database at `url` (read only; nothing is seeded).
-fn live_filter_of(config: &Config, url: String) -> Result<raqib::filter::Filter, String> {
-    let config = Config {
-        database_url: url,
-        ..config.clone()
-    };
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let store = raqib::store::connect(&config)
-            .await
-            .map_err(|e| e.to_string())?;
-        let state = store
-            .filter_state(None)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("that database has no filter version yet (start raqib on it once)")?;
-        eprintln!(
-            "raqib score: filter version {} of the database",
-            state.version
-        );
-        store.close().await;
-        raqib::tuning::compile(&state)
-    })
-}
-
-fn score(
-    filter: raqib::filter::Filter,
-    input: Option<PathBuf>,
-    labels: bool,
-    output: Option<PathBuf>,
-    half: Option<u8>,
-) -> Result<(), String> {
-    use std::io::{BufReader, Write};
-    let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
-        None => Box::new(BufReader::new(std::io::stdin())),
-        Some(path) if path.as_os_str() == "-" => Box::new(BufReader::new(std::io::stdin())),
-        Some(path) => Box::new(BufReader::new(
-            std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
-        )),
-    };
-    let mut file;
-    let mut stdout;
-    let sink: Option<&mut dyn Write> = match (&output, labels) {
-        (Some(path), _) => {
-            file = std::io::BufWriter::new(
-                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
-            );
-            Some(&mut file)
-        }
-        (None, false) => {
-            stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            Some(&mut stdout)
-        }
-        (None, true) => None,
-    };
-    let half = match half {
-        Some(1) => raqib::cli::score::Half::First,
-        Some(_) => raqib::cli::score::Half::Second,
-        None => raqib::cli::score::Half::All,
-    };
-    let summary = raqib::cli::score::score(filter, reader, sink, half)?;
-    if labels {
-        print!("{}", summary.table());
-    }
-    Ok(())
-}
-
-fn train_model(
-    inputs: &[PathBuf],
-    half: Option<u8>,
-    ham_rate: f32,
-    calibrate: &[PathBuf],
-    out: &std::path::Path,
-) -> Result<(), String> {
-    use raqib::cli::score::{Half, labelled_texts};
-    use raqib::filter::learned::{Labelled, Training, train};
-    let half = match half {
-        Some(1) => Half::First,
-        Some(_) => Half::Second,
-        None => Half::All,
-    };
-    let mut texts = Vec::new();
-    for path in inputs {
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let read = labelled_texts(std::io::BufReader::new(file), half)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let calibrates = calibrate.is_empty() || calibrate.contains(path);
-        println!(
-            "{}: {} labelled lines{}",
-            path.display(),
-            read.len(),
-            if calibrates {
-                " (sets the cut-off)"
-            } else {
-                ""
-            }
-        );
-        texts.extend(read.into_iter().map(|(text, abusive)| Labelled {
-            text,
-            abusive,
-            calibrates,
-        }));
-    }
-    if !(0.0..1.0).contains(&ham_rate) {
-        return Err("--ham-rate must be at least 0 and below 1".into());
-    }
-    let training = Training {
-        ham_rate,
-        ..Training::default()
-    };
-    let (model, calibration) =
-        train(&texts, training).ok_or("training needs both abuse and ham lines")?;
-    println!(
-        "trained on {} of the {} texts (the rest have too few Arabic letters); cut-off {:.3}: in {}-fold cross-validation it flags {:.1}% of the offensive and {:.1}% of the civil texts of the calibrating files",
-        calibration.texts,
-        texts.len(),
-        calibration.threshold,
-        training.folds,
-        calibration.abuse_flagged * 100.0,
-        calibration.ham_flagged * 100.0
-    );
-    std::fs::write(out, model.to_bytes()).map_err(|e| format!("{}: {e}", out.display()))?;
-    println!("wrote {} (rebuild raqib to ship it)", out.display());
-    Ok(())
-}
-
-fn check_wordlists(config: &Config) -> Result<(), String> {
-    use raqib::filter::{Filter, Source, lists};
-    let source = Source::dir_or_embedded(std::path::Path::new(&config.wordlists));
-    println!("word lists: {}", source.describe());
-    let loaded = lists::load(&source).map_err(|errors| {
-        for error in &errors {
-            eprintln!("{error}");
-        }
-        format!("{} error(s) in the word lists", errors.len())
-    })?;
-    for warning in &loaded.warnings {
-        println!("warning: {warning}");
-    }
-    for list in &loaded.lists {
-        let n = loaded.terms.iter().filter(|t| t.list == list.name).count();
-        println!(
-            "  {:<20} {:<17} {:>5} entries  {}",
-            list.name,
-            list.category.as_str(),
-            n,
-            list.file
-        );
-    }
-    println!(
-        "  blocked domains: {}, allowed domains: {}, disposable e-mail domains: {}, rules: {}",
-        loaded.blocked_domains.len(),
-        loaded.allowed_domains.len(),
-        loaded.disposable_domains.len(),
-        loaded.rules.len()
-    );
-    match raqib::filter::learned::AbuseModel::shipped() {
-        Some(model) => println!(
-            "  learned abuse model: built in, cut-off {:.3}, weight {}",
-            model.threshold, config.filter.signals.abuse_model
-        ),
-        None => {
-            println!("  learned abuse model: none (wordlists/abuse_model.bin is empty or invalid)")
-        }
-    }
-    let started = std::time::Instant::now();
-    let filter = Filter::compile(&loaded, config.filter.clone())?;
-    println!(
-        "compiled {} entries in {:.0} ms: ok",
-        filter.term_count(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    Ok(())
 }
 
 async fn migrate(config: Config) -> Result<(), Box<dyn std::error::Error>> {

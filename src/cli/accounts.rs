@@ -145,3 +145,45 @@ async fn audit(state: &AppState, actor: &str, action: &str, name: &str) {
         tracing::error!(error = %err, "could not write the audit log");
     }
 }
+
+/// `raqib user …`.
+pub enum Command {
+    Add {
+        name: String,
+        role: String,
+        password_stdin: bool,
+    },
+    List,
+    Disable {
+        name: String,
+    },
+}
+
+/// Runs one `raqib user` command on the configured database.
+pub async fn run(
+    config: crate::config::Config,
+    command: Command,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let state = crate::app::AppState::build(config).await?;
+    let result = match command {
+        Command::Add {
+            name,
+            role,
+            password_stdin,
+        } => {
+            let role = crate::auth::Role::parse(&role).ok_or("role must be admin or moderator")?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_string())
+            } else {
+                None
+            };
+            add(&state, &name, role, password).await
+        }
+        Command::List => list(&state).await,
+        Command::Disable { name } => disable(&state, &name).await,
+    };
+    state.store().close().await;
+    result.map_err(Into::into)
+}

@@ -1,4 +1,6 @@
 //! The command line's work beyond serving: accounts and offline scoring.
 
 pub mod accounts;
+pub mod privacy;
 pub mod score;
+pub mod wordlists;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -238,6 +239,79 @@ pub fn labelled_texts(input: impl BufRead, half: Half) -> Result<Vec<(String, bo
         }
     }
     Ok(out)
+}
+
+/// The live filter version of the database at `url` (read only; nothing is seeded).
+pub fn live_filter_of(
+    config: &crate::config::Config,
+    url: String,
+) -> Result<crate::filter::Filter, String> {
+    let config = crate::config::Config {
+        database_url: url,
+        ..config.clone()
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let store = crate::store::connect(&config)
+            .await
+            .map_err(|e| e.to_string())?;
+        let state = store
+            .filter_state(None)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("that database has no filter version yet (start raqib on it once)")?;
+        eprintln!(
+            "raqib score: filter version {} of the database",
+            state.version
+        );
+        store.close().await;
+        crate::tuning::compile(&state)
+    })
+}
+
+/// `raqib score`: reads JSON Lines from `input` (stdin when absent or `-`), writes one
+/// verdict per line to `output` (stdout unless `labels`), and with `labels` prints the
+/// summary table.
+pub fn run(
+    filter: crate::filter::Filter,
+    input: Option<PathBuf>,
+    labels: bool,
+    output: Option<PathBuf>,
+    half: Option<u8>,
+) -> Result<(), String> {
+    use std::io::{BufReader, Write};
+    let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
+        None => Box::new(BufReader::new(std::io::stdin())),
+        Some(path) if path.as_os_str() == "-" => Box::new(BufReader::new(std::io::stdin())),
+        Some(path) => Box::new(BufReader::new(
+            std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        )),
+    };
+    let mut file;
+    let mut stdout;
+    let sink: Option<&mut dyn Write> = match (&output, labels) {
+        (Some(path), _) => {
+            file = std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            );
+            Some(&mut file)
+        }
+        (None, false) => {
+            stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            Some(&mut stdout)
+        }
+        (None, true) => None,
+    };
+    let half = match half {
+        Some(1) => Half::First,
+        Some(_) => Half::Second,
+        None => Half::All,
+    };
+    let summary = score(filter, reader, sink, half)?;
+    if labels {
+        print!("{}", summary.table());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
