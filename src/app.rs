@@ -3,12 +3,12 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use crate::cache::live_filter::LiveFilter;
 use crate::config::Config;
 use crate::filter::{Filter, Source};
 use crate::gates::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::gates::ratelimit::Limiter;
-use crate::jobs::webhook::Webhook;
-use crate::moderation::live_filter::LiveFilter;
+use crate::notify::webhook::Webhook;
 use crate::secrets::keys::Secrets;
 use crate::store::{self, Store, StoreError, now_ms};
 use crate::tuning;

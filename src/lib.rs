@@ -7,7 +7,8 @@
 pub mod app;
 /// Accounts, roles, passwords, sessions and API tokens.
 pub mod auth;
-/// What each replica remembers between requests: public pages, bans, author histories.
+/// What each replica remembers between requests: the live filter, public pages, bans,
+/// author histories.
 pub mod cache;
 /// The command line's work beyond serving: accounts and `raqib score`.
 pub mod cli;
@@ -21,10 +22,12 @@ pub mod filter;
 pub mod gates;
 /// The HTTP layer: one router per area, merged and layered in [`http::router`].
 pub mod http;
-/// Background work: housekeeping sweeps and the signed webhook.
+/// Background work: housekeeping sweeps.
 pub mod jobs;
 /// The workflow: use cases of readers, moderators and admins, over the store.
 pub mod moderation;
+/// Telling people and other systems what happened: the signed webhook.
+pub mod notify;
 /// The secret key, keyed hashes of emails and addresses, and sealed tokens.
 pub mod secrets;
 /// Serving the router on a socket with graceful shutdown.

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::live_filter::LiveFilter;
 use crate::filter::{Class, Context, Filter, Hit, Input};
-use crate::moderation::live_filter::LiveFilter;
 use crate::secrets::keys::Secrets;
 
 /// One input line.

@@ -43,7 +43,7 @@ pub struct Config {
     /// Logins and sessions.
     pub auth: AuthConfig,
     /// A signed POST when a comment is queued held or as spam (optional).
-    pub webhook: crate::jobs::webhook::WebhookConfig,
+    pub webhook: crate::notify::webhook::WebhookConfig,
     /// The security code.
     pub captcha: crate::gates::captcha::CaptchaConfig,
     /// Quotas per limited action, the limiter backend, the flood guard.
@@ -72,7 +72,7 @@ impl Default for Config {
             allowed_origins: Vec::new(),
             captcha: crate::gates::captcha::CaptchaConfig::default(),
             auth: AuthConfig::default(),
-            webhook: crate::jobs::webhook::WebhookConfig::default(),
+            webhook: crate::notify::webhook::WebhookConfig::default(),
             rate_limits: crate::gates::ratelimit::RateLimitConfig::default(),
             wordlists: "wordlists".to_string(),
             filter: crate::filter::FilterSettings::default(),

@@ -1,4 +1,3 @@
-//! Background work: housekeeping sweeps and webhook delivery.
+//! Background work: housekeeping sweeps (retention, spent nonces, limiter memory).
 
 pub mod housekeeping;
-pub mod webhook;

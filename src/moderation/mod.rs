@@ -7,7 +7,6 @@ pub mod ban;
 pub mod claim;
 pub mod close;
 pub mod decide;
-pub mod live_filter;
 pub mod privacy;
 pub mod refusal;
 pub mod report;

@@ -18,7 +18,7 @@ use crate::filter::{Context, Input, Reputation, Verdict};
 use crate::gates::captcha;
 use crate::gates::ratelimit::client::limit_key;
 use crate::gates::ratelimit::{LimitedAction, text_key};
-use crate::jobs::webhook::Event;
+use crate::notify::webhook::Event;
 use crate::secrets::keys::display_prefix;
 use crate::store::safety::Submitter;
 use crate::store::{StoreError, now_ms, rfc3339};

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use raqib::jobs::webhook::{WebhookConfig, signature};
+use raqib::notify::webhook::{WebhookConfig, signature};
 
 use crate::support::{TestApp, comment};
 
