@@ -18,8 +18,8 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 
 use crate::cache::memo::Memo;
+use crate::store::bans::{BanKind, Submitter};
 use crate::store::moderation::History;
-use crate::store::safety::{BanKind, Submitter};
 use crate::store::{Store, StoreResult, now_ms};
 
 #[derive(Default)]

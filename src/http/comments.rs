@@ -22,7 +22,8 @@ use crate::gates::ratelimit::client::limit_key;
 use crate::gates::ratelimit::{LimitedAction, text_key};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::secrets::keys::display_prefix;
-use crate::store::safety::{Reported, Submitter};
+use crate::store::bans::Submitter;
+use crate::store::reports::Reported;
 use crate::store::{StoreError, now_ms};
 
 pub fn router() -> Router<AppState> {

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::domain::Email;
 use crate::domain::errors::FieldErrors;
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
-use crate::store::safety::PrivacyExport;
+use crate::store::privacy::PrivacyExport;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/admin/privacy", get(export).delete(erase))

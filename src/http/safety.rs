@@ -16,9 +16,10 @@ use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::domain::{ArticleKey, Email, Status};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::secrets::keys::display_prefix;
+use crate::store::bans::{Ban, BanKind, NewBan};
 use crate::store::moderation::{Decision, Outcome};
 use crate::store::now_ms;
-use crate::store::safety::{Ban, BanKind, NewBan, Stats};
+use crate::store::stats::Stats;
 
 pub fn router() -> Router<AppState> {
     Router::new()
