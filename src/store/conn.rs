@@ -2,17 +2,21 @@
 //!
 //! sqlx code written generically over `DB: Database` needs a where-clause for every bound
 //! type on every function, and Rust cannot bundle those into an alias. So the queries are
-//! written against [`Conn`], our own trait, implemented here for `SqliteConnection` and
-//! `PgConnection`: each impl knows its concrete row and argument types, and the queries
-//! only ever name `impl Conn`, [`Arg`] for the values they bind and [`Record`] for the
-//! rows they read (any `#[derive(sqlx::FromRow)]` struct, which derives for both rows).
+//! written against [`Conn`], our own trait, implemented here once for the connections of
+//! both backends; the bounds sqlx needs are stated once, on that impl and on [`Bind`]. The
+//! queries only ever name `impl Conn`, [`Arg`] for the values they bind and [`Record`]
+//! for the rows they read (any `#[derive(sqlx::FromRow)]` struct, which derives for both
+//! rows).
 
 use std::fmt::Write as _;
 
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Arguments, Database, Encode, FromRow, PgConnection, SqlSafeStr, SqliteConnection};
+use sqlx::postgres::{PgQueryResult, PgRow};
+use sqlx::sqlite::{SqliteQueryResult, SqliteRow};
+use sqlx::{
+    Arguments, Connection, Database, Encode, Executor, FromRow, IntoArguments, Postgres,
+    SqlSafeStr, Sqlite, Type,
+};
 
 use super::error::{StoreError, StoreResult};
 
@@ -134,35 +138,86 @@ pub trait Conn: Send {
     }
 }
 
-/// The values as one backend's arguments.
-pub(crate) fn arguments<DB: Database>(args: Vec<Arg>) -> Result<DB::Arguments, sqlx::Error>
+/// A sqlx database whose arguments take every kind of [`Arg`]. The blanket impl states the
+/// encoding bounds once; generic code then needs only `DB: Bind`.
+pub trait Bind: Database {
+    /// The values as this database's arguments.
+    fn arguments(args: Vec<Arg>) -> Result<Self::Arguments, sqlx::Error>;
+}
+
+impl<DB: Database> Bind for DB
 where
-    i64: for<'q> Encode<'q, DB> + sqlx::Type<DB>,
-    Option<i64>: for<'q> Encode<'q, DB> + sqlx::Type<DB>,
-    f64: for<'q> Encode<'q, DB> + sqlx::Type<DB>,
-    String: for<'q> Encode<'q, DB> + sqlx::Type<DB>,
-    Option<String>: for<'q> Encode<'q, DB> + sqlx::Type<DB>,
-    bool: for<'q> Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> Encode<'q, DB> + Type<DB>,
+    Option<i64>: for<'q> Encode<'q, DB> + Type<DB>,
+    f64: for<'q> Encode<'q, DB> + Type<DB>,
+    String: for<'q> Encode<'q, DB> + Type<DB>,
+    Option<String>: for<'q> Encode<'q, DB> + Type<DB>,
+    bool: for<'q> Encode<'q, DB> + Type<DB>,
 {
-    let mut out = DB::Arguments::default();
-    for arg in args {
-        let added = match arg {
-            Arg::Int(v) => out.add(v),
-            Arg::OptInt(v) => out.add(v),
-            Arg::Real(v) => out.add(v),
-            Arg::Text(v) => out.add(v),
-            Arg::OptText(v) => out.add(v),
-            Arg::Bool(v) => out.add(v),
-        };
-        added.map_err(sqlx::Error::Encode)?;
+    fn arguments(args: Vec<Arg>) -> Result<DB::Arguments, sqlx::Error> {
+        let mut out = DB::Arguments::default();
+        for arg in args {
+            let added = match arg {
+                Arg::Int(v) => out.add(v),
+                Arg::OptInt(v) => out.add(v),
+                Arg::Real(v) => out.add(v),
+                Arg::Text(v) => out.add(v),
+                Arg::OptText(v) => out.add(v),
+                Arg::Bool(v) => out.add(v),
+            };
+            added.map_err(sqlx::Error::Encode)?;
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
+/// What tells the two databases apart for [`Conn`]: their dialect, their row type (a
+/// [`Record`] decodes from either, but only each database names its own) and their
+/// statement result (sqlx has no common trait for its row count).
+pub trait Db: Bind {
+    const DIALECT: Dialect;
+
+    fn decode<R: Record>(row: &Self::Row) -> Result<R, sqlx::Error>;
+
+    fn rows_affected(done: &Self::QueryResult) -> u64;
+}
+
+impl Db for Sqlite {
+    const DIALECT: Dialect = Dialect::Sqlite;
+
+    fn decode<R: Record>(row: &SqliteRow) -> Result<R, sqlx::Error> {
+        R::from_row(row)
+    }
+
+    fn rows_affected(done: &SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
+}
+
+impl Db for Postgres {
+    const DIALECT: Dialect = Dialect::Postgres;
+
+    fn decode<R: Record>(row: &PgRow) -> Result<R, sqlx::Error> {
+        R::from_row(row)
+    }
+
+    fn rows_affected(done: &PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
+}
+
+/// `SqliteConnection` and `PgConnection` (and so the transactions and pooled connections
+/// that dereference to them).
 #[async_trait]
-impl Conn for SqliteConnection {
+impl<C, DB> Conn for C
+where
+    C: Connection<Database = DB>,
+    DB: Db,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut C: Executor<'c, Database = DB>,
+{
     fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
+        DB::DIALECT
     }
 
     async fn all<R: Record, S: SqlSafeStr + Send>(
@@ -170,8 +225,12 @@ impl Conn for SqliteConnection {
         sql: S,
         args: Vec<Arg>,
     ) -> StoreResult<Vec<R>> {
-        let query = sqlx::query_as_with(sql, arguments::<sqlx::Sqlite>(args)?);
-        Ok(query.fetch_all(self).await?)
+        let query = sqlx::query_with(sql, DB::arguments(args)?);
+        let rows = query
+            .try_map(|row| DB::decode(&row))
+            .fetch_all(self)
+            .await?;
+        Ok(rows)
     }
 
     async fn optional<R: Record, S: SqlSafeStr + Send>(
@@ -179,43 +238,14 @@ impl Conn for SqliteConnection {
         sql: S,
         args: Vec<Arg>,
     ) -> StoreResult<Option<R>> {
-        let query = sqlx::query_as_with(sql, arguments::<sqlx::Sqlite>(args)?);
-        Ok(query.fetch_optional(self).await?)
+        let query = sqlx::query_with(sql, DB::arguments(args)?);
+        let row = query.try_map(|row| DB::decode(&row));
+        Ok(row.fetch_optional(self).await?)
     }
 
     async fn run<S: SqlSafeStr + Send>(&mut self, sql: S, args: Vec<Arg>) -> StoreResult<u64> {
-        let query = sqlx::query_with(sql, arguments::<sqlx::Sqlite>(args)?);
-        Ok(query.execute(self).await?.rows_affected())
-    }
-}
-
-#[async_trait]
-impl Conn for PgConnection {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
-    async fn all<R: Record, S: SqlSafeStr + Send>(
-        &mut self,
-        sql: S,
-        args: Vec<Arg>,
-    ) -> StoreResult<Vec<R>> {
-        let query = sqlx::query_as_with(sql, arguments::<sqlx::Postgres>(args)?);
-        Ok(query.fetch_all(self).await?)
-    }
-
-    async fn optional<R: Record, S: SqlSafeStr + Send>(
-        &mut self,
-        sql: S,
-        args: Vec<Arg>,
-    ) -> StoreResult<Option<R>> {
-        let query = sqlx::query_as_with(sql, arguments::<sqlx::Postgres>(args)?);
-        Ok(query.fetch_optional(self).await?)
-    }
-
-    async fn run<S: SqlSafeStr + Send>(&mut self, sql: S, args: Vec<Arg>) -> StoreResult<u64> {
-        let query = sqlx::query_with(sql, arguments::<sqlx::Postgres>(args)?);
-        Ok(query.execute(self).await?.rows_affected())
+        let query = sqlx::query_with(sql, DB::arguments(args)?);
+        Ok(DB::rows_affected(&query.execute(self).await?))
     }
 }
 

@@ -26,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::backend::{Backend, BoxFuture};
 use super::comments;
-use super::conn::arguments;
+use super::conn::Bind;
 use super::error::{StoreError, StoreResult};
 use super::rows::{insert_comments_sql, push_new_comment_row};
 use super::traits::Store;
@@ -423,7 +423,7 @@ async fn insert_chunk(
     for c in chunk {
         push_new_comment_row(&mut args, &c.comment);
     }
-    let query = sqlx::query_with(sqlx::AssertSqlSafe(sql), arguments::<Sqlite>(args)?);
+    let query = sqlx::query_with(sqlx::AssertSqlSafe(sql), Sqlite::arguments(args)?);
     let last = query.execute(&mut *conn).await?.last_insert_rowid();
     let first = last - chunk.len() as i64 + 1;
     Ok((first..=last).map(Ok).collect())
