@@ -184,7 +184,8 @@ impl<B: Backend> Accounts for B {
         token_hash: &str,
         now: i64,
     ) -> StoreResult<Option<(Credential, User)>> {
-        // The user's columns not named like the session's: rows are read by name.
+        // Rows are read by column name: the user's `created_at` and `updated_at` get names
+        // of their own beside the session's, and its `user_id` is the session's.
         let sql = "select s.session_id, s.user_id, s.kind, s.name, s.created_at, s.expires_at, s.revoked_at, \
                    u.username, u.password_hash, u.role, u.disabled, u.must_change_password, \
                    u.created_at as user_created_at, u.updated_at as user_updated_at \

@@ -339,7 +339,10 @@ async fn decide(c: &mut impl Conn, d: &Decision) -> StoreResult<Outcome> {
     let current = Comment::try_from(row)?;
     let sql = "select claim_holder, claim_expires_at from comment where comment_id = $1";
     let claim: ClaimRow = c.one(sql, vec![d.id.into()]).await?;
-    let claimed_by_other = matches!(&claim, ClaimRow { claim_holder: Some(holder), claim_expires_at: Some(until) } if holder != &d.actor && *until > d.now);
+    let claimed_by_other = match (&claim.claim_holder, claim.claim_expires_at) {
+        (Some(holder), Some(until)) => holder != &d.actor && until > d.now,
+        _ => false,
+    };
     let moved = d.expected.is_some_and(|e| e != current.status);
     if moved || !d.from.contains(&current.status) || (claimed_by_other && !d.override_claim) {
         return Ok(Outcome::Conflict(Box::new(current)));
