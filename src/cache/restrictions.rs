@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use arc_swap::ArcSwap;
 
-use crate::store::safety::{BanKind, Submitter};
+use crate::store::bans::{BanKind, Submitter};
 use crate::store::{Store, StoreResult, now_ms};
 
 #[derive(Default)]

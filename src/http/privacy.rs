@@ -13,7 +13,7 @@ use crate::domain::Email;
 use crate::domain::errors::FieldErrors;
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::moderation::audit;
-use crate::store::safety::PrivacyExport;
+use crate::store::privacy::PrivacyExport;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/admin/privacy", get(export).delete(erase))

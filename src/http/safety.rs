@@ -15,8 +15,9 @@ use crate::domain::ArticleKey;
 use crate::domain::errors::FieldErrors;
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::moderation::{ban, close};
+use crate::store::bans::Ban;
 use crate::store::now_ms;
-use crate::store::safety::{Ban, Stats};
+use crate::store::stats::Stats;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::app::AppState;
-use crate::store::safety::{Purged, Retention};
+use crate::store::retention::{Purged, Retention};
 use crate::store::{StoreResult, now_ms};
 
 /// How often housekeeping runs.

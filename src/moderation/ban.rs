@@ -8,8 +8,8 @@ use crate::app::AppState;
 use crate::domain::Email;
 use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::secrets::keys::display_prefix;
+use crate::store::bans::{Ban, BanKind, NewBan};
 use crate::store::now_ms;
-use crate::store::safety::{Ban, BanKind, NewBan};
 
 use super::refusal::Refusal;
 use super::{audit, decide};

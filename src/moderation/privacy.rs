@@ -3,7 +3,7 @@
 
 use crate::app::AppState;
 use crate::domain::Email;
-use crate::store::safety::PrivacyExport;
+use crate::store::privacy::PrivacyExport;
 use crate::store::{StoreResult, now_ms, rfc3339};
 
 pub async fn export(state: &AppState, email: &Email) -> StoreResult<PrivacyExport> {

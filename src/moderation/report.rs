@@ -10,7 +10,7 @@ use crate::domain::CommentId;
 use crate::gates::ratelimit::LimitedAction;
 use crate::gates::ratelimit::client::limit_key;
 use crate::store::now_ms;
-use crate::store::safety::Reported;
+use crate::store::reports::Reported;
 
 use super::refusal::Refusal;
 

@@ -20,7 +20,7 @@ use crate::gates::ratelimit::client::limit_key;
 use crate::gates::ratelimit::{LimitedAction, text_key};
 use crate::notify::webhook::Event;
 use crate::secrets::keys::display_prefix;
-use crate::store::safety::Submitter;
+use crate::store::bans::Submitter;
 use crate::store::{StoreError, now_ms, rfc3339};
 
 use super::refusal::Refusal;

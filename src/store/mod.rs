@@ -4,116 +4,38 @@
 //! PostgreSQL implementation from the URL scheme of `database_url`. Both run the
 //! migrations of their own folder under `migrations/` on start and share the same row
 //! meaning (times are Unix milliseconds).
+//!
+//! This file only declares the modules and re-exports; every item lives in a file of its
+//! own, and the files inside `store/` name each other directly (never through here), so
+//! there is no import cycle.
 
 pub mod accounts;
+mod backend;
+pub mod bans;
+mod clock;
+pub mod closures;
 pub mod comments;
+mod conn;
+mod connect;
+mod error;
+mod filter_edit;
+mod filter_types;
 pub mod filters;
 pub mod moderation;
 mod postgres;
+pub mod privacy;
+pub mod reports;
+mod reputation;
+pub mod retention;
 mod rows;
-pub mod safety;
 mod sqlite;
-
-use std::sync::Arc;
-
-use async_trait::async_trait;
-
-use crate::config::Config;
+pub mod stats;
+mod traits;
 
 pub use crate::config::paths::sqlite_path;
+pub use clock::{now_ms, rfc3339};
+pub use connect::connect;
+pub use error::{StoreError, StoreResult};
 pub use postgres::PgStore;
-pub use rows::rfc3339;
 pub use sqlite::SqliteStore;
-
-/// What can go wrong in the store. Cloneable, so one failed group commit can be reported
-/// to every request in the batch.
-#[derive(Clone, Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The parent comment does not exist, is not approved, or belongs to another article.
-    #[error("parent comment is not a published comment of this article")]
-    ParentInvalid,
-    /// The captcha nonce was already spent.
-    #[error("captcha already used")]
-    NonceSpent,
-    /// The row to change does not exist (or is no longer live).
-    #[error("not found")]
-    NotFound,
-    /// Someone else changed it first (an expected version did not match).
-    #[error("changed concurrently")]
-    Conflict,
-    /// A unique constraint refused the write.
-    #[error("duplicate: {0}")]
-    Duplicate(String),
-    /// The database is unreachable or failed.
-    #[error("database error: {0}")]
-    Database(String),
-    /// The store is shutting down.
-    #[error("the store is closed")]
-    Closed,
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(err: sqlx::Error) -> Self {
-        match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Duplicate(db.message().to_string())
-            }
-            _ => StoreError::Database(err.to_string()),
-        }
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for StoreError {
-    fn from(err: sqlx::migrate::MigrateError) -> Self {
-        StoreError::Database(format!("migration failed: {err}"))
-    }
-}
-
-pub type StoreResult<T> = Result<T, StoreError>;
-
-/// Everything raqib keeps.
-#[async_trait]
-pub trait Store:
-    comments::Comments
-    + accounts::Accounts
-    + moderation::Moderation
-    + safety::Safety
-    + filters::Filters
-    + Send
-    + Sync
-    + 'static
-{
-    /// Succeeds when the database answers.
-    async fn ping(&self) -> StoreResult<()>;
-
-    /// Refreshes the query planner's statistics where the database needs to be told
-    /// (SQLite's `pragma optimize`; PostgreSQL's autovacuum does it by itself).
-    async fn optimize(&self) -> StoreResult<()>;
-
-    /// Finishes pending writes and closes connections.
-    async fn close(&self);
-
-    /// A stream of new filter versions announced by other replicas, where the database
-    /// can push them (PostgreSQL `LISTEN`); None where only polling works.
-    async fn filter_announcements(&self) -> Option<tokio::sync::mpsc::Receiver<i64>> {
-        None
-    }
-}
-
-/// Opens the database named by the config, creating and migrating it when needed.
-pub async fn connect(config: &Config) -> StoreResult<Arc<dyn Store>> {
-    if config.is_postgres() {
-        Ok(Arc::new(PgStore::connect(config).await?))
-    } else {
-        Ok(Arc::new(SqliteStore::connect(config).await?))
-    }
-}
-
-/// Run in every transaction that changes the reputation table (see migration 0008).
-pub(crate) const BUMP_REPUTATION_EPOCH: &str =
-    "update change_epoch set n = n + 1 where name = 'reputation'";
-
-/// Unix time in milliseconds.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+pub use traits::Store;

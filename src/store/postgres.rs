@@ -1,13 +1,21 @@
-//! PostgreSQL: a connection pool; each write is its own transaction.
+//! PostgreSQL: a connection pool; each write is its own transaction. New filter versions
+//! arrive by `LISTEN`.
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{PgConnection, Postgres};
 
-use super::{Store, StoreError, StoreResult};
+use super::backend::{Backend, BoxFuture};
+use super::comments;
+use super::error::{StoreError, StoreResult};
+use super::filters::FILTER_CHANNEL;
+use super::traits::Store;
 use crate::config::Config;
+use crate::domain::{CommentId, NewComment};
 
 /// PostgreSQL behind a pool.
 pub struct PgStore {
@@ -35,50 +43,16 @@ impl PgStore {
     }
 }
 
-mod comments_sql {
-    crate::store::comments::comment_queries!(
-        sqlx::PgConnection,
-        sqlx::PgPool,
-        crate::store::rows::PARENT_IS_PUBLISHED_LOCKED
-    );
-}
+#[async_trait]
+impl Backend for PgStore {
+    type Conn = PgConnection;
+    type Reader = PoolConnection<Postgres>;
 
-mod moderation_sql {
-    crate::store::moderation::moderation_queries!(
-        sqlx::PgConnection,
-        sqlx::PgPool,
-        "for update",
-        "for update skip locked"
-    );
-}
-
-mod safety_sql {
-    crate::store::safety::safety_queries!(sqlx::PgConnection, sqlx::PgPool);
-}
-
-mod filters_sql {
-    crate::store::filters::filter_queries!(
-        sqlx::PgConnection,
-        sqlx::PgPool,
-        "lock table filter_version in exclusive mode",
-        "select pg_notify('raqib_filter', $1)"
-    );
-}
-
-mod accounts_sql {
-    crate::store::accounts::account_queries!(sqlx::PgConnection, sqlx::PgPool);
-}
-
-type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
-impl PgStore {
     /// Runs `work` in its own transaction.
     async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut sqlx::PgConnection) -> BoxFuture<'c, StoreResult<T>>
-            + Send
-            + 'static,
+        F: for<'c> FnOnce(&'c mut PgConnection) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
     {
         crate::telemetry::metrics::timed("raqib_db_write_seconds", &[], async move {
             let mut tx = self.pool.begin().await?;
@@ -89,24 +63,15 @@ impl PgStore {
         .await
     }
 
-    fn reader(&self) -> &PgPool {
-        &self.pool
+    async fn reader(&self) -> StoreResult<PoolConnection<Postgres>> {
+        Ok(self.pool.acquire().await?)
     }
 
-    async fn insert_new_comment(
-        &self,
-        comment: crate::domain::NewComment,
-    ) -> StoreResult<crate::domain::CommentId> {
-        self.write(move |c| Box::pin(async move { comments_sql::insert(c, &comment).await }))
+    async fn insert_new_comment(&self, comment: NewComment) -> StoreResult<CommentId> {
+        self.write(move |c| Box::pin(async move { comments::insert(c, &comment).await }))
             .await
     }
 }
-
-crate::store::comments::comment_methods!(PgStore, comments_sql);
-crate::store::accounts::account_methods!(PgStore, accounts_sql);
-crate::store::moderation::moderation_methods!(PgStore, moderation_sql);
-crate::store::safety::safety_methods!(PgStore, safety_sql);
-crate::store::filters::filter_methods!(PgStore, filters_sql);
 
 #[async_trait]
 impl Store for PgStore {
@@ -136,7 +101,7 @@ impl Store for PgStore {
                 return None;
             }
         };
-        if let Err(err) = listener.listen(super::filters::FILTER_CHANNEL).await {
+        if let Err(err) = listener.listen(FILTER_CHANNEL).await {
             tracing::warn!(error = %err, "cannot LISTEN for filter versions; polling only");
             return None;
         }

@@ -12,23 +12,27 @@
 //! thread, so every statement costs two thread switches; under load that, not SQLite,
 //! was the limit.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::{Connection, Executor};
+use sqlx::{Connection, Executor, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Store, StoreError, StoreResult};
+use super::backend::{Backend, BoxFuture};
+use super::comments;
+use super::conn::Bind;
+use super::error::{StoreError, StoreResult};
+use super::rows::{insert_comments_sql, push_new_comment_row};
+use super::traits::Store;
+use crate::config::paths::sqlite_path;
 use crate::config::{Config, Synchronous};
-
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::domain::{CommentId, NewComment};
 
 /// SQLite behind a single writer and a read pool.
 pub struct SqliteStore {
@@ -91,7 +95,7 @@ impl SqliteStore {
             .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES);
         let mut conn = SqliteConnection::connect_with(&write_options).await?;
         sqlx::migrate!("migrations/sqlite").run(&mut conn).await?;
-        let checkpointer = match super::sqlite_path(&config.database_url) {
+        let checkpointer = match sqlite_path(&config.database_url) {
             Some(_) => Some(tokio::spawn(checkpoint(
                 SqliteConnection::connect_with(&write_options).await?,
             ))),
@@ -111,31 +115,11 @@ impl SqliteStore {
     }
 }
 
-mod comments_sql {
-    crate::store::comments::comment_queries!(
-        sqlx::SqliteConnection,
-        sqlx::SqlitePool,
-        crate::store::rows::PARENT_IS_PUBLISHED
-    );
-}
+#[async_trait]
+impl Backend for SqliteStore {
+    type Conn = SqliteConnection;
+    type Reader = PoolConnection<Sqlite>;
 
-mod moderation_sql {
-    crate::store::moderation::moderation_queries!(sqlx::SqliteConnection, sqlx::SqlitePool, "", "");
-}
-
-mod safety_sql {
-    crate::store::safety::safety_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
-}
-
-mod filters_sql {
-    crate::store::filters::filter_queries!(sqlx::SqliteConnection, sqlx::SqlitePool, "", "");
-}
-
-mod accounts_sql {
-    crate::store::accounts::account_queries!(sqlx::SqliteConnection, sqlx::SqlitePool);
-}
-
-impl SqliteStore {
     /// Runs `work` through the single writer, in the next group commit.
     async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
@@ -148,17 +132,17 @@ impl SqliteStore {
             .await
     }
 
-    fn reader(&self) -> &SqlitePool {
-        &self.read
+    async fn reader(&self) -> StoreResult<PoolConnection<Sqlite>> {
+        Ok(self.read.acquire().await?)
     }
 
-    async fn insert_new_comment(
-        &self,
-        comment: crate::domain::NewComment,
-    ) -> StoreResult<crate::domain::CommentId> {
+    /// A comment with a parent or a captcha nonce has something to check in the
+    /// transaction and goes as a write of its own; any other joins the writer's next
+    /// multi-row insert.
+    async fn insert_new_comment(&self, comment: NewComment) -> StoreResult<CommentId> {
         if comment.parent.is_some() || comment.captcha_nonce.is_some() {
             return self
-                .write(move |c| Box::pin(async move { comments_sql::insert(c, &comment).await }))
+                .write(move |c| Box::pin(async move { comments::insert(c, &comment).await }))
                 .await;
         }
         crate::telemetry::metrics::timed(
@@ -169,12 +153,6 @@ impl SqliteStore {
         .await
     }
 }
-
-crate::store::comments::comment_methods!(SqliteStore, comments_sql);
-crate::store::accounts::account_methods!(SqliteStore, accounts_sql);
-crate::store::moderation::moderation_methods!(SqliteStore, moderation_sql);
-crate::store::safety::safety_methods!(SqliteStore, safety_sql);
-crate::store::filters::filter_methods!(SqliteStore, filters_sql);
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -244,8 +222,8 @@ where
 
 /// A new comment with nothing to check in the transaction, and who waits for its id.
 struct PlainComment {
-    comment: crate::domain::NewComment,
-    reply: oneshot::Sender<StoreResult<crate::domain::CommentId>>,
+    comment: NewComment,
+    reply: oneshot::Sender<StoreResult<CommentId>>,
 }
 
 enum Message {
@@ -287,10 +265,7 @@ impl Writer {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    async fn insert_plain(
-        &self,
-        comment: crate::domain::NewComment,
-    ) -> StoreResult<crate::domain::CommentId> {
+    async fn insert_plain(&self, comment: NewComment) -> StoreResult<CommentId> {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Message::Comment(Box::new(PlainComment { comment, reply })))
@@ -365,7 +340,7 @@ async fn commit_batch(
     conn: &mut SqliteConnection,
     batch: &mut [Box<dyn WriteJob>],
     comments: &[PlainComment],
-) -> (StoreResult<()>, Vec<StoreResult<crate::domain::CommentId>>) {
+) -> (StoreResult<()>, Vec<StoreResult<CommentId>>) {
     let closed = || comments.iter().map(|_| Err(StoreError::Closed)).collect();
     if batch.is_empty() && comments.len() <= COMMENTS_PER_INSERT {
         // Only new comments, few enough for one statement: the statement is its own
@@ -417,7 +392,7 @@ const COMMENTS_PER_INSERT: usize = 100;
 async fn insert_plain_comments(
     conn: &mut SqliteConnection,
     comments: &[PlainComment],
-) -> StoreResult<Vec<StoreResult<crate::domain::CommentId>>> {
+) -> StoreResult<Vec<StoreResult<CommentId>>> {
     let mut ids = Vec::with_capacity(comments.len());
     for chunk in comments.chunks(COMMENTS_PER_INSERT) {
         // A failing INSERT undoes its own rows (SQLite's default ABORT), so the chunk
@@ -442,12 +417,13 @@ async fn insert_plain_comments(
 async fn insert_chunk(
     conn: &mut SqliteConnection,
     chunk: &[PlainComment],
-) -> StoreResult<Vec<StoreResult<crate::domain::CommentId>>> {
-    let sql = crate::store::rows::insert_comments_sql(chunk.len());
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+) -> StoreResult<Vec<StoreResult<CommentId>>> {
+    let sql = insert_comments_sql(chunk.len());
+    let mut args = Vec::with_capacity(chunk.len() * 17);
     for c in chunk {
-        query = crate::store::rows::bind_new_comment_row(query, &c.comment);
+        push_new_comment_row(&mut args, &c.comment);
     }
+    let query = sqlx::query_with(sqlx::AssertSqlSafe(sql), Sqlite::arguments(args)?);
     let last = query.execute(&mut *conn).await?.last_insert_rowid();
     let first = last - chunk.len() as i64 + 1;
     Ok((first..=last).map(Ok).collect())
