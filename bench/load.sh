@@ -7,7 +7,7 @@
 #   CONCURRENCY=16 DURATION=10 bash bench/load.sh
 #   MODE=read bash bench/load.sh           # reads of a 100-comment article
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bash bench/load.sh
-#   RAQIB_BIN=/tmp/raqib-before bash bench/load.sh   # another build, to compare two commits
+#   BINARY=/tmp/raqib-before bash bench/load.sh     # another build, to compare two commits
 #
 # With PostgreSQL the comment and filter tables are emptied first (use a scratch database).
 set -euo pipefail
@@ -17,8 +17,8 @@ CONCURRENCY=${CONCURRENCY:-64}
 THREADS=${THREADS:-2}
 MODE=${MODE:-submit}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-bin=${RAQIB_BIN:-./target/release/raqib}
-[ -n "${RAQIB_BIN:-}" ] || cargo build --release --quiet
+bin=${BINARY:-./target/release/raqib}
+[ -n "${BINARY:-}" ] || cargo build --release --quiet
 
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -30,8 +30,8 @@ fi
 # near-duplicate signal is off so a hundred look-alike seed comments are not held.
 moderation=pre
 [ "$MODE" = read ] && moderation=post
-export RAQIB_FILTER__SIGNALS__DUPLICATE_OTHER=0 RAQIB_FILTER__SIGNALS__DUPLICATE_SAME=0
-[ "$MODE" = read ] || unset RAQIB_FILTER__SIGNALS__DUPLICATE_OTHER RAQIB_FILTER__SIGNALS__DUPLICATE_SAME
+export RAQIB_FILTER__SIGNALS__DUPLICATE_OTHER=0 RAQIB_FILTER__SIGNALS__DUPLICATE_SAME=0 RAQIB_FILTER__SIGNALS__ABUSE_MODEL=0
+[ "$MODE" = read ] || unset RAQIB_FILTER__SIGNALS__DUPLICATE_OTHER RAQIB_FILTER__SIGNALS__DUPLICATE_SAME RAQIB_FILTER__SIGNALS__ABUSE_MODEL
 RAQIB_LISTEN=127.0.0.1:0 RAQIB_DATABASE_URL=$url \
   RAQIB_SECRET_KEY=${RAQIB_SECRET_KEY:-load-test-secret-load-test-secret-0000} \
   RAQIB_LOG__LEVEL=warn RAQIB_CAPTCHA__MODE=off RAQIB_MODERATION__MODE=$moderation \

@@ -6,6 +6,13 @@
 //! A value read while such a change happened must not be remembered after it: the reader
 //! takes the [`Memo::generation`] before reading and passes it to [`Memo::put`], which
 //! keeps the value only if nothing was invalidated in between.
+//!
+//! Kept instead of `moka` because `cargo bench --bench keeping` measured this map faster on
+//! the read path it serves (1,000 hot page keys): a hit 103–104 ns against 229–238 ns on
+//! one thread and 428–458 ns against 629–639 ns on two at once; a put 124–125 ns against
+//! 717–732 ns (672–677 against 2,910–3,121 on two threads). moka's strengths (eviction by
+//! frequency, very large caches) are not needed by a map this size that is emptied on
+//! every decision.
 
 use std::collections::HashMap;
 use std::hash::Hash;
