@@ -12,3 +12,4 @@ pub mod refusal;
 pub mod report;
 pub mod submit;
 pub mod tune;
+pub mod tune_entry;

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use crate::app::AppState;
 use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::filter::Category;
-use crate::store::StoreError;
-use crate::store::filters::{FilterEdit, FilterEdited, FilterState, StoredTerm};
+use crate::store::filters::{FilterEdit, FilterEdited, FilterOp, FilterState, StoredTerm};
+use crate::store::{StoreError, now_ms};
 use crate::tuning::import::LineError;
 use crate::tuning::{self, TermInput};
 
@@ -26,6 +26,26 @@ pub async fn live_state(state: &AppState) -> Result<FilterState, Refusal> {
             "no filter version in the database".into(),
         ))
     })
+}
+
+/// One change by `actor` as the version list and the audit log record it.
+pub fn edit(
+    actor: &str,
+    action: &str,
+    summary: String,
+    detail: serde_json::Value,
+    ops: Vec<FilterOp>,
+) -> FilterEdit {
+    FilterEdit {
+        by: actor.to_string(),
+        now: now_ms(),
+        summary,
+        action: action.to_string(),
+        detail,
+        ops,
+        check_duplicates: true,
+        if_current: None,
+    }
 }
 
 /// Stores an edit, then puts the new version in force on this replica. A duplicate is

@@ -1,38 +1,18 @@
-//! Helpers every filter-admin screen shares: the edit record of a change, and the query parameters of the term list.
+//! Helpers the filter-admin screens share: limits, and the query parameters of the term
+//! list.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::errors::{FieldCode, FieldErrors};
-use crate::http::auth::Admin;
 use crate::http::extract::QueryPairs;
-use crate::store::filters::{FilterEdit, FilterOp, TermQuery};
-use crate::store::now_ms;
+use crate::store::filters::TermQuery;
 
 /// Largest import body (the global body limit is for comments).
 pub(super) const IMPORT_MAX_BYTES: usize = 4 << 20;
 pub(super) const DAY_MS: i64 = 86_400_000;
 /// Most comments a back-test or the statistics read.
 pub(super) const REPLAY_MAX: i64 = 200_000;
-
-pub(super) fn edit(
-    admin: &Admin,
-    action: &str,
-    summary: String,
-    detail: serde_json::Value,
-    ops: Vec<FilterOp>,
-) -> FilterEdit {
-    FilterEdit {
-        by: admin.0.user.username.clone(),
-        now: now_ms(),
-        summary,
-        action: action.into(),
-        detail,
-        ops,
-        check_duplicates: true,
-        if_current: None,
-    }
-}
 
 pub(super) fn parse_word<T: serde::de::DeserializeOwned>(
     q: &QueryPairs,

@@ -4,18 +4,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::http::auth::Admin;
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::http::extract::JsonBody;
-use crate::store::filters::{FilterOp, StoredRule};
-use crate::tuning::{self, RuleInput, RulePatch};
+use crate::store::filters::StoredRule;
+use crate::tuning::{RuleInput, RulePatch};
 
 use super::edits::*;
-use crate::moderation::tune;
+use crate::moderation::{tune, tune_entry};
 
 /// The live rules.
 #[utoipa::path(get, path = "/api/v1/admin/filter/rules", tag = "admin-filter",
@@ -44,37 +43,14 @@ pub(super) async fn add_rule(
     admin: Admin,
     JsonBody(input): JsonBody<RuleInput>,
 ) -> Result<(StatusCode, Json<RuleChanged>)> {
-    let rule = tuning::new_rule(&input).map_err(ApiError::Validation)?;
-    let summary = format!("rule added: {} /{}/", rule.name, rule.pattern);
-    let detail = json!({"rule": &rule});
-    let done = tune::apply(
-        &state,
-        edit(
-            &admin,
-            "filter.rule.add",
-            summary,
-            detail,
-            vec![FilterOp::AddRule(rule)],
-        ),
-    )
-    .await?;
-    let rule = stored_rule(&state, done.ids.first().copied()).await?;
+    let done = tune_entry::add::<StoredRule>(&state, &admin.0.user.username, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(RuleChanged {
-            rule,
+            rule: done.entry,
             version: done.version,
         }),
     ))
-}
-
-pub(super) async fn stored_rule(state: &AppState, id: Option<i64>) -> Result<StoredRule> {
-    let id = id.ok_or_else(|| ApiError::Internal("no rule id written".into()))?;
-    state
-        .store()
-        .live_rule(id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("rule {id} missing after writing it")))
 }
 
 /// One live rule.
@@ -103,27 +79,9 @@ pub(super) async fn change_rule(
     Path(id): Path<i64>,
     JsonBody(patch): JsonBody<RulePatch>,
 ) -> Result<Json<RuleChanged>> {
-    let current = state
-        .store()
-        .live_rule(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let next = tuning::patched_rule(&current, &patch).map_err(ApiError::Validation)?;
-    let summary = format!("rule changed: {}", current.name);
-    let detail = json!({"before": &current, "after": &next});
-    let done = tune::apply(
-        &state,
-        edit(
-            &admin,
-            "filter.rule.change",
-            summary,
-            detail,
-            vec![FilterOp::ReplaceRule(id, next)],
-        ),
-    )
-    .await?;
+    let done = tune_entry::change::<StoredRule>(&state, &admin.0.user.username, id, &patch).await?;
     Ok(Json(RuleChanged {
-        rule: stored_rule(&state, Some(id)).await?,
+        rule: done.entry,
         version: done.version,
     }))
 }
@@ -136,25 +94,6 @@ pub(super) async fn remove_rule(
     admin: Admin,
     Path(id): Path<i64>,
 ) -> Result<Json<Changed>> {
-    let current = state
-        .store()
-        .live_rule(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let summary = format!("rule removed: {}", current.name);
-    let detail = json!({"before": &current});
-    let done = tune::apply(
-        &state,
-        edit(
-            &admin,
-            "filter.rule.remove",
-            summary,
-            detail,
-            vec![FilterOp::RemoveRule(id)],
-        ),
-    )
-    .await?;
-    Ok(Json(Changed {
-        version: done.version,
-    }))
+    let version = tune_entry::remove::<StoredRule>(&state, &admin.0.user.username, id).await?;
+    Ok(Json(Changed { version }))
 }

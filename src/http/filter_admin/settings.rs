@@ -15,7 +15,6 @@ use crate::http::extract::JsonBody;
 use crate::store::filters::FilterOp;
 use crate::tuning::{self};
 
-use super::edits::*;
 use crate::moderation::tune;
 
 /// Settings and the version they belong to.
@@ -59,8 +58,8 @@ pub(super) async fn change_settings(
     let detail = json!({"before": &live.settings, "after": &next});
     let done = tune::apply(
         &state,
-        edit(
-            &admin,
+        tune::edit(
+            &admin.0.user.username,
             "filter.settings",
             summary,
             detail,

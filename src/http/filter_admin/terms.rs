@@ -16,10 +16,10 @@ use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::http::extract::{JsonBody, QueryPairs, body_bytes};
 use crate::store::filters::{FilterOp, StoredTerm};
 use crate::tuning::import::{self, Defaults};
-use crate::tuning::{self, TermInput, TermPatch};
+use crate::tuning::{TermInput, TermPatch};
 
 use super::edits::*;
-use crate::moderation::tune;
+use crate::moderation::{tune, tune_entry};
 
 /// A page of terms.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -60,42 +60,14 @@ pub(super) async fn add_term(
     admin: Admin,
     JsonBody(input): JsonBody<TermInput>,
 ) -> Result<(StatusCode, Json<TermChanged>)> {
-    let term = tuning::new_term(&input).map_err(ApiError::Validation)?;
-    let summary = format!(
-        "term added: «{}» ({}, weight {})",
-        term.term,
-        term.category.as_str(),
-        term.weight
-    );
-    let detail = json!({"term": &term});
-    let done = tune::apply(
-        &state,
-        edit(
-            &admin,
-            "filter.term.add",
-            summary,
-            detail,
-            vec![FilterOp::AddTerm(term)],
-        ),
-    )
-    .await?;
-    let term = stored_term(&state, done.ids.first().copied()).await?;
+    let done = tune_entry::add::<StoredTerm>(&state, &admin.0.user.username, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(TermChanged {
-            term,
+            term: done.entry,
             version: done.version,
         }),
     ))
-}
-
-pub(super) async fn stored_term(state: &AppState, id: Option<i64>) -> Result<StoredTerm> {
-    let id = id.ok_or_else(|| ApiError::Internal("no term id written".into()))?;
-    state
-        .store()
-        .live_term(id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("term {id} missing after writing it")))
 }
 
 /// One live term.
@@ -125,27 +97,9 @@ pub(super) async fn change_term(
     Path(id): Path<i64>,
     JsonBody(patch): JsonBody<TermPatch>,
 ) -> Result<Json<TermChanged>> {
-    let current = state
-        .store()
-        .live_term(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let next = tuning::patched_term(&current, &patch).map_err(ApiError::Validation)?;
-    let summary = format!("term changed: «{}»", current.term);
-    let detail = json!({"before": &current, "after": &next});
-    let done = tune::apply(
-        &state,
-        edit(
-            &admin,
-            "filter.term.change",
-            summary,
-            detail,
-            vec![FilterOp::ReplaceTerm(id, next)],
-        ),
-    )
-    .await?;
+    let done = tune_entry::change::<StoredTerm>(&state, &admin.0.user.username, id, &patch).await?;
     Ok(Json(TermChanged {
-        term: stored_term(&state, Some(id)).await?,
+        term: done.entry,
         version: done.version,
     }))
 }
@@ -158,31 +112,8 @@ pub(super) async fn remove_term(
     admin: Admin,
     Path(id): Path<i64>,
 ) -> Result<Json<Changed>> {
-    let current = state
-        .store()
-        .live_term(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let summary = format!(
-        "term removed: «{}» ({})",
-        current.term,
-        current.category.as_str()
-    );
-    let detail = json!({"before": &current});
-    let done = tune::apply(
-        &state,
-        edit(
-            &admin,
-            "filter.term.remove",
-            summary,
-            detail,
-            vec![FilterOp::RemoveTerm(id)],
-        ),
-    )
-    .await?;
-    Ok(Json(Changed {
-        version: done.version,
-    }))
+    let version = tune_entry::remove::<StoredTerm>(&state, &admin.0.user.username, id).await?;
+    Ok(Json(Changed { version }))
 }
 
 /// Export live terms as plain text (`format=text`, the word-list file format) or CSV
@@ -294,8 +225,8 @@ pub(super) async fn import_terms(
     let summary = format!("import: {added} terms added, {skipped} already there");
     let detail =
         json!({"added": added, "skipped": skipped, "format": if csv {"csv"} else {"text"}});
-    let mut change = edit(
-        &admin,
+    let mut change = tune::edit(
+        &admin.0.user.username,
         "filter.term.import",
         summary,
         detail,

@@ -14,7 +14,6 @@ use crate::http::error::{ApiError, ErrorEnvelope, Result};
 use crate::http::extract::QueryPairs;
 use crate::store::filters::{FilterOp, FilterVersion, VersionChanges};
 
-use super::edits::*;
 use crate::moderation::tune;
 
 /// The filter at a glance.
@@ -115,8 +114,8 @@ pub(super) async fn restore_version(
 ) -> Result<Json<Restored>> {
     let done = tune::apply(
         &state,
-        edit(
-            &admin,
+        tune::edit(
+            &admin.0.user.username,
             "filter.restore",
             format!("restored version {n}"),
             json!({"restored_from": n}),
