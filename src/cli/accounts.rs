@@ -3,7 +3,10 @@
 
 use crate::app::AppState;
 use crate::auth::{Role, passwords, valid_username};
-use crate::store::accounts::{AuditEntry, NewUser, UserChange};
+use crate::moderation::accounts::{self, NewAccount};
+use crate::moderation::audit;
+use crate::moderation::refusal::Refusal;
+use crate::store::accounts::{NewUser, UserChange};
 use crate::store::now_ms;
 
 /// On first start (no active admin), creates `auth.first_admin` with a generated
@@ -51,35 +54,27 @@ pub async fn add(
             "{name:?} is not a valid username (letters, digits, . _ -; 1–64)"
         ));
     }
-    let generated = password.is_none();
-    let password = password.unwrap_or_else(passwords::generate);
-    passwords::check_new(&password)
-        .map_err(|why| format!("the password is {}", why.replace('_', " ")))?;
-    let hash = passwords::hash(&password)?;
-    state
-        .store()
-        .create_user(NewUser {
-            username: name.to_string(),
-            password_hash: hash,
-            role,
-            must_change_password: generated,
-            now: now_ms(),
-        })
+    if let Some(password) = &password {
+        passwords::check_new(password)
+            .map_err(|why| format!("the password is {}", why.replace('_', " ")))?;
+    }
+    let account = NewAccount {
+        username: name.to_string(),
+        role,
+        password,
+    };
+    let (_, generated) = accounts::create_user(state, "cli", account)
         .await
-        .map_err(|e| match e {
-            crate::store::StoreError::Duplicate(_) => {
-                format!("a user named {name:?} already exists")
-            }
+        .map_err(|refusal| match refusal {
+            Refusal::Conflict { .. } => format!("a user named {name:?} already exists"),
             other => other.to_string(),
         })?;
-    audit(state, "cli", "user.create", name).await;
-    if generated {
-        println!(
+    match generated {
+        Some(password) => println!(
             "created {role} '{name}'. One-time password (change it at first login):\n\n    {password}\n",
             role = role.as_str()
-        );
-    } else {
-        println!("created {} '{name}'", role.as_str());
+        ),
+        None => println!("created {} '{name}'", role.as_str()),
     }
     Ok(())
 }
@@ -134,16 +129,7 @@ pub async fn disable(state: &AppState, name: &str) -> Result<(), String> {
 }
 
 async fn audit(state: &AppState, actor: &str, action: &str, name: &str) {
-    let entry = AuditEntry {
-        at: now_ms(),
-        actor: actor.to_string(),
-        action: action.to_string(),
-        target: Some(format!("user:{name}")),
-        ..AuditEntry::default()
-    };
-    if let Err(err) = state.store().append_audit(entry).await {
-        tracing::error!(error = %err, "could not write the audit log");
-    }
+    audit::record(state, actor, action, Some(format!("user:{name}")), None).await;
 }
 
 /// `raqib user …`.

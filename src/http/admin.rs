@@ -6,18 +6,16 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
-use super::auth::{Admin, hash_password};
+use super::auth::Admin;
 use super::extract::JsonBody;
 use crate::app::AppState;
-use crate::auth::{CredentialKind, Role, new_token, passwords, token_hash, valid_username};
-use crate::domain::errors::{FieldCode, FieldErrors};
+use crate::auth::{CredentialKind, Role};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
-use crate::moderation::audit;
-use crate::store::accounts::{NewCredential, NewUser, UserChange, UserView};
-use crate::store::{StoreError, now_ms, rfc3339};
+use crate::moderation::accounts;
+use crate::store::accounts::UserView;
+use crate::store::rfc3339;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,49 +59,16 @@ async fn create_user(
     Admin(admin): Admin,
     JsonBody(request): JsonBody<NewUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUser>)> {
-    let mut errors = FieldErrors::default();
-    if !valid_username(&request.username) {
-        errors.add("username", FieldCode::Invalid);
-    }
-    if let Some(p) = &request.password
-        && passwords::check_new(p).is_err()
-    {
-        errors.add("password", FieldCode::Invalid);
-    }
-    errors.into_result()?;
-    let generated = request.password.is_none().then(passwords::generate);
-    let password = request
-        .password
-        .clone()
-        .or_else(|| generated.clone())
-        .unwrap_or_default();
-    let user = state
-        .store()
-        .create_user(NewUser {
-            username: request.username.clone(),
-            password_hash: hash_password(password).await?,
-            role: request.role,
-            must_change_password: generated.is_some(),
-            now: now_ms(),
-        })
-        .await
-        .map_err(|err| match err {
-            StoreError::Duplicate(_) => ApiError::Conflict { current: None },
-            other => other.into(),
-        })?;
-    let view = UserView::from(&user);
-    audit::record(
-        &state,
-        &admin.user.username,
-        "user.create",
-        Some(format!("user:{}", user.username)),
-        Some((json!(null), json!({"role": user.role}))),
-    )
-    .await;
+    let account = accounts::NewAccount {
+        username: request.username,
+        role: request.role,
+        password: request.password,
+    };
+    let (user, generated) = accounts::create_user(&state, &admin.user.username, account).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedUser {
-            user: view,
+            user: UserView::from(&user),
             password: generated,
         }),
     ))
@@ -126,35 +91,8 @@ async fn change_user(
     Path(id): Path<i64>,
     JsonBody(patch): JsonBody<UserPatch>,
 ) -> Result<Json<UserView>> {
-    let before = state
-        .store()
-        .user_by_id(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let after = state
-        .store()
-        .update_user(
-            id,
-            UserChange {
-                role: patch.role,
-                disabled: patch.disabled,
-                ..UserChange::default()
-            },
-            now_ms(),
-        )
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit::record(
-        &state,
-        &admin.user.username,
-        "user.change",
-        Some(format!("user:{}", after.username)),
-        Some((
-            json!({"role": before.role, "disabled": before.disabled}),
-            json!({"role": after.role, "disabled": after.disabled}),
-        )),
-    )
-    .await;
+    let actor = &admin.user.username;
+    let after = accounts::change_user(&state, actor, id, patch.role, patch.disabled).await?;
     Ok(Json(UserView::from(&after)))
 }
 
@@ -172,28 +110,7 @@ async fn reset_password(
     Admin(admin): Admin,
     Path(id): Path<i64>,
 ) -> Result<Json<ResetPassword>> {
-    let password = passwords::generate();
-    let user = state
-        .store()
-        .update_user(
-            id,
-            UserChange {
-                password_hash: Some(hash_password(password.clone()).await?),
-                must_change_password: Some(true),
-                ..UserChange::default()
-            },
-            now_ms(),
-        )
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit::record(
-        &state,
-        &admin.user.username,
-        "user.password_reset",
-        Some(format!("user:{}", user.username)),
-        None,
-    )
-    .await;
+    let password = accounts::reset_password(&state, &admin.user.username, id).await?;
     Ok(Json(ResetPassword { password }))
 }
 
@@ -258,32 +175,9 @@ async fn create_token(
             .ok_or(ApiError::NotFound)?,
         None => admin.user.clone(),
     };
-    let token = new_token();
-    let now = now_ms();
-    let credential = state
-        .store()
-        .create_credential(NewCredential {
-            token_hash: token_hash(&token),
-            user_id: user.id,
-            kind: CredentialKind::Api,
-            name: Some(request.name.clone()),
-            now,
-            expires_at: request
-                .expires_in_days
-                .map(|d| now + i64::from(d) * 86_400_000),
-        })
-        .await?;
-    audit::record(
-        &state,
-        &admin.user.username,
-        "token.create",
-        Some(format!("token:{}", credential.id)),
-        Some((
-            json!(null),
-            json!({"name": request.name, "user": user.username}),
-        )),
-    )
-    .await;
+    let actor = &admin.user.username;
+    let (credential, token) =
+        accounts::create_token(&state, actor, &user, request.name, request.expires_in_days).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -301,20 +195,6 @@ async fn revoke_token(
     Admin(admin): Admin,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
-    if !state
-        .store()
-        .revoke_credential(Some(id), None, now_ms())
-        .await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    audit::record(
-        &state,
-        &admin.user.username,
-        "token.revoke",
-        Some(format!("token:{id}")),
-        None,
-    )
-    .await;
+    accounts::revoke_token(&state, &admin.user.username, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

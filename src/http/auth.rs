@@ -14,13 +14,10 @@ use utoipa::ToSchema;
 
 use super::extract::{ClientIp, JsonBody, limit};
 use crate::app::AppState;
-use crate::auth::{Credential, CredentialKind, Role, User, new_token, passwords, token_hash};
-use crate::domain::errors::{FieldCode, FieldErrors};
-use crate::gates::ratelimit::client::limit_key;
+use crate::auth::{Credential, CredentialKind, Role, User, token_hash};
 use crate::gates::ratelimit::{LimitedAction, text_key};
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
-use crate::moderation::audit;
-use crate::store::accounts::{NewCredential, UserChange};
+use crate::moderation::sign_in;
 use crate::store::now_ms;
 
 /// The session cookie of the console.
@@ -168,75 +165,13 @@ async fn login(
     ClientIp(ip): ClientIp,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response> {
-    limit(&state, LimitedAction::LoginPerIp, limit_key(ip)).await?;
-    limit(
-        &state,
-        LimitedAction::LoginPerUser,
-        text_key(&request.username),
-    )
-    .await?;
-    let user = state.store().user_by_name(&request.username).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let password = request.password.clone();
-    // The check costs the same whether or not the user exists.
-    let matches =
-        tokio::task::spawn_blocking(move || passwords::verify(&password, stored.as_deref()))
-            .await
-            .unwrap_or(false);
-    let now = now_ms();
-    let Some(user) = user.filter(|u| matches && !u.disabled) else {
-        audit::record(
-            &state,
-            "anonymous",
-            "auth.login_failed",
-            Some(format!("user:{}", request.username)),
-            None,
-        )
-        .await;
-        return Err(ApiError::Unauthorized);
-    };
-    let (token, expires_at) = open_session(&state, &user, now).await?;
-    audit::record(
-        &state,
-        &user.username,
-        "auth.login",
-        Some(format!("user:{}", user.username)),
-        None,
-    )
-    .await;
-    Ok(session_response(
-        &state,
-        token,
-        user.role,
-        expires_at,
-        user.must_change_password,
-    ))
+    let session = sign_in::log_in(&state, ip, &request.username, request.password).await?;
+    Ok(session_response(&state, session))
 }
 
-async fn open_session(state: &AppState, user: &User, now: i64) -> Result<(String, i64)> {
-    let token = new_token();
-    let expires_at = now + state.config().auth.session_hours as i64 * 3_600_000;
-    state
-        .store()
-        .create_credential(NewCredential {
-            token_hash: token_hash(&token),
-            user_id: user.id,
-            kind: CredentialKind::Session,
-            name: None,
-            now,
-            expires_at: Some(expires_at),
-        })
-        .await?;
-    Ok((token, expires_at))
-}
-
-fn session_response(
-    state: &AppState,
-    token: String,
-    role: Role,
-    expires_at: i64,
-    must_change: bool,
-) -> Response {
+/// The session as JSON and as the console's cookie (`Secure` behind an `https` public URL).
+fn session_response(state: &AppState, session: sign_in::Session) -> Response {
+    let token = session.token;
     let secure = state
         .config()
         .public_url
@@ -249,9 +184,9 @@ fn session_response(
     );
     let body = LoginResponse {
         token,
-        role,
-        expires_at: crate::store::rfc3339(expires_at),
-        must_change_password: must_change,
+        role: session.role,
+        expires_at: crate::store::rfc3339(session.expires_at),
+        must_change_password: session.must_change_password,
     };
     let mut response = Json(body).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -264,18 +199,7 @@ fn session_response(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorEnvelope)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response> {
-    state
-        .store()
-        .revoke_credential(Some(caller.credential.id), None, now_ms())
-        .await?;
-    audit::record(
-        &state,
-        &caller.user.username,
-        "auth.logout",
-        Some(format!("user:{}", caller.user.username)),
-        None,
-    )
-    .await;
+    sign_in::log_out(&state, &caller.user, caller.credential.id).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -325,52 +249,7 @@ async fn change_password(
     caller: Caller,
     JsonBody(change): JsonBody<PasswordChange>,
 ) -> Result<Response> {
-    let stored = caller.user.password_hash.clone();
-    let current = change.current.clone();
-    let ok = tokio::task::spawn_blocking(move || passwords::verify(&current, Some(&stored)))
-        .await
-        .unwrap_or(false);
-    let mut errors = FieldErrors::default();
-    if !ok {
-        errors.add("current", FieldCode::Invalid);
-    }
-    if passwords::check_new(&change.new).is_err() {
-        errors.add("new", FieldCode::Invalid);
-    }
-    errors.into_result()?;
-    let hash = hash_password(change.new).await?;
-    let now = now_ms();
-    let user = state
-        .store()
-        .update_user(
-            caller.user.id,
-            UserChange {
-                password_hash: Some(hash),
-                must_change_password: Some(false),
-                ..UserChange::default()
-            },
-            now,
-        )
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    audit::record(
-        &state,
-        &user.username,
-        "auth.password_change",
-        Some(format!("user:{}", user.username)),
-        None,
-    )
-    .await;
-    let (token, expires_at) = open_session(&state, &user, now).await?;
-    Ok(session_response(
-        &state, token, user.role, expires_at, false,
-    ))
-}
-
-/// Argon2 off the async executor.
-pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || passwords::hash(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(ApiError::Internal)
+    let session =
+        sign_in::change_password(&state, &caller.user, change.current, change.new).await?;
+    Ok(session_response(&state, session))
 }

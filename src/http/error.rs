@@ -297,6 +297,7 @@ impl From<Refusal> for ApiError {
             Refusal::CaptchaRequired => ApiError::CaptchaRequired,
             Refusal::CaptchaInvalid => ApiError::CaptchaInvalid,
             Refusal::ContentBlocked => ApiError::ContentBlocked,
+            Refusal::Unauthorized => ApiError::Unauthorized,
             Refusal::NotFound => ApiError::NotFound,
             Refusal::Conflict { current } => ApiError::Conflict { current },
             Refusal::Store(err) => err.into(),

@@ -2,6 +2,7 @@
 //! named sequence of steps over the store, knowing nothing of HTTP. Handlers parse the
 //! request, call a use case and map its [`refusal::Refusal`] to their own answer.
 
+pub mod accounts;
 pub mod audit;
 pub mod ban;
 pub mod claim;
@@ -10,6 +11,7 @@ pub mod decide;
 pub mod privacy;
 pub mod refusal;
 pub mod report;
+pub mod sign_in;
 pub mod submit;
 pub mod tune;
 pub mod tune_entry;

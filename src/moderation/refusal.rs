@@ -29,6 +29,9 @@ pub enum Refusal {
     /// The filter blocks the text; it is stored for audit, never public.
     #[error("content blocked")]
     ContentBlocked,
+    /// Not signed in, or the name or password is wrong.
+    #[error("unauthorized")]
+    Unauthorized,
     /// The thing acted on does not exist.
     #[error("not found")]
     NotFound,
@@ -51,6 +54,7 @@ impl Refusal {
             Refusal::CaptchaRequired => "captcha_required",
             Refusal::CaptchaInvalid => "captcha_invalid",
             Refusal::ContentBlocked => "content_blocked",
+            Refusal::Unauthorized => "unauthorized",
             Refusal::NotFound => "not_found",
             Refusal::Conflict { .. } => "conflict",
             Refusal::Store(_) => "internal",
