@@ -1,7 +1,8 @@
 //! Admin endpoints: users (list, create, change role, disable, reset password) and API
 //! tokens (create, shown once; list; revoke). Every change is audited.
 
-use axum::extract::{Path, State};
+use crate::http::extract::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};

@@ -1,6 +1,7 @@
 //! The public comment endpoints: submit, and read an article's approved comments.
 
-use axum::extract::{Path, State};
+use crate::http::extract::Path;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};

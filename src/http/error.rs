@@ -27,6 +27,8 @@ pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 pub enum ApiError {
     #[error("invalid JSON: {0}")]
     InvalidJson(String),
+    #[error("invalid form: {0}")]
+    InvalidForm(String),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
@@ -54,6 +56,8 @@ pub enum ApiError {
     PasswordChangeRequired,
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("conflict")]
     Conflict { current: Option<serde_json::Value> },
     #[error("overloaded, retry in {retry_after}s")]
@@ -67,6 +71,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::InvalidForm(_) => "invalid_form",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Validation(_) => "validation_failed",
@@ -80,6 +85,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict { .. } => "conflict",
             ApiError::Overloaded { .. } => "overloaded",
             ApiError::Internal(_) => "internal",
@@ -89,6 +95,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidForm(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -102,6 +109,7 @@ impl ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -114,6 +122,10 @@ impl ApiError {
             ApiError::InvalidJson(_) => lang.pick(
                 "تعذّرت قراءة الطلب: صيغة JSON غير صحيحة",
                 "The request body is not valid JSON",
+            ),
+            ApiError::InvalidForm(_) => lang.pick(
+                "تعذّرت قراءة النموذج: فيه حروف بترميز غير صحيح",
+                "The form could not be read: it holds text that is not valid UTF-8",
             ),
             ApiError::UnsupportedMediaType => lang.pick(
                 "نوع المحتوى غير مدعوم؛ أرسل JSON أو نموذجاً",
@@ -159,6 +171,10 @@ impl ApiError {
                 "Choose a new password first",
             ),
             ApiError::NotFound => lang.pick("غير موجود", "Not found"),
+            ApiError::MethodNotAllowed => lang.pick(
+                "هذا الإجراء غير مسموح به على هذا العنوان",
+                "This method is not allowed on this address",
+            ),
             ApiError::Conflict { .. } => lang.pick(
                 "تغيّر هذا العنصر في أثناء ذلك",
                 "This item was changed in the meantime",

@@ -9,14 +9,14 @@
 
 use std::fmt::Write;
 
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use base64::Engine;
 
-use super::extract::ClientIp;
+use super::extract::{ClientIp, form_pairs};
 use crate::app::AppState;
 use crate::domain::lang::Lang;
 use crate::domain::{ArticleKey, PublicComment, RawSubmission, Status};
@@ -129,8 +129,9 @@ async fn post(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(typed): Form<Typed>,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
+    let typed = Typed::from_form(&body)?;
     let lang = lang_of(typed.lang.as_deref());
     let request = submit::Request {
         raw: typed.raw_submission(),
@@ -144,6 +145,27 @@ async fn post(
 }
 
 impl Typed {
+    /// The posted form; one whose text is not UTF-8 is refused whole.
+    fn from_form(body: &[u8]) -> Result<Typed, ApiError> {
+        let mut typed = Typed::default();
+        for (key, value) in form_pairs(body).map_err(ApiError::InvalidForm)? {
+            let slot = match key.as_str() {
+                "article" => &mut typed.article,
+                "lang" => &mut typed.lang,
+                "name" => &mut typed.name,
+                "email" => &mut typed.email,
+                "body" => &mut typed.body,
+                "website" => &mut typed.website,
+                "captcha_id" => &mut typed.captcha_id,
+                "captcha_answer" => &mut typed.captcha_answer,
+                "form_token" => &mut typed.form_token,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        Ok(typed)
+    }
+
     /// The form's fields as a submission (the frame posts no replies).
     fn raw_submission(&self) -> RawSubmission {
         RawSubmission {

@@ -67,7 +67,6 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(openapi::router())
         .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(
             ServiceBuilder::new()
@@ -75,6 +74,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(language))
+                .layer(middleware::from_fn(method_not_allowed))
                 .layer(middleware::from_fn(track))
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
@@ -127,6 +127,21 @@ async fn track(request: Request, next: Next) -> Response {
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// A method the route does not take (TRACE, an invented one, PUT where only POST goes):
+/// 405 in the error envelope, keeping the `Allow` header the router set.
+async fn method_not_allowed(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut answer = ApiError::MethodNotAllowed.into_response();
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
+    }
+    answer
 }
 
 /// Runs the rest of the request with the language its `Accept-Language` prefers.

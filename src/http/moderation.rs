@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use axum::extract::Path;
+use crate::http::extract::Path;
 
 use super::auth::Moderator;
 use super::extract::{JsonBody, QueryPairs};

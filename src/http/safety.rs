@@ -1,7 +1,8 @@
 //! Moderators' tools beyond single comments: bans (with "ban the author and mark their
 //! pending comments spam" in one call), closing an article's comments, and the stats.
 
-use axum::extract::{Path, State};
+use crate::http::extract::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};

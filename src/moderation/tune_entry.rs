@@ -1,6 +1,8 @@
 //! An admin adds, changes or removes one entry of the filter: a term or a regex rule.
-//! Both go the same way (check, describe, one edit that makes a new version, read the
-//! entry back as stored), so the steps are written once over [`Entry`].
+//! Both go the same way (check, describe, one edit that makes a new version), so the
+//! steps are written once over [`Entry`]. The answer is the entry as the edit's own
+//! transaction wrote it, never a second read after it: another admin's change could
+//! land between the two (a removal made such a read find nothing: a 500).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +22,7 @@ use super::tune;
 type Live<'a, E> = Pin<Box<dyn Future<Output = StoreResult<Option<E>>> + Send + 'a>>;
 
 /// A kind of filter entry an admin edits one at a time.
-pub trait Entry: Serialize + Sized + Send + Sync {
+pub trait Entry: Clone + Serialize + Sized + Send + Sync {
     /// What the admin sends to add one.
     type Input;
     /// What the admin sends to change one.
@@ -36,6 +38,8 @@ pub trait Entry: Serialize + Sized + Send + Sync {
     fn patched(&self, patch: &Self::Patch) -> Result<Self, FieldErrors>;
     /// The version list's line for `verb` (`added`, `changed`, `removed`) done to it.
     fn summary(&self, verb: &str) -> String;
+    /// This entry as the edit stored it: with its id and the version that wrote it.
+    fn stored_as(self, id: i64, version: i64) -> Self;
     fn add_op(self) -> FilterOp;
     fn replace_op(id: i64, next: Self) -> FilterOp;
     fn remove_op(id: i64) -> FilterOp;
@@ -56,23 +60,19 @@ pub async fn add<E: Entry>(
     let entry = E::create(input)?;
     let summary = entry.summary("added");
     let detail = json!({ E::NOUN: &entry });
-    let edit = tune::edit(
-        actor,
-        &action::<E>("add"),
-        summary,
-        detail,
-        vec![entry.add_op()],
-    );
+    let ops = vec![entry.clone().add_op()];
+    let edit = tune::edit(actor, &action::<E>("add"), summary, detail, ops);
     let done = tune::apply(state, edit).await?;
-    let id = done
-        .ids
-        .first()
-        .copied()
-        .ok_or_else(|| written(E::NOUN, None))?;
-    stored(state, id, done.version).await
+    let id = done.ids.first().copied().ok_or_else(|| written(E::NOUN))?;
+    Ok(Changed {
+        entry: entry.stored_as(id, done.version),
+        version: done.version,
+    })
 }
 
-/// Changes an entry; `NotFound` when there is no live one with this id.
+/// Changes an entry; `NotFound` when there is no live one with this id (also when it is
+/// removed between reading it and storing the change: the store checks inside the
+/// edit's transaction).
 pub async fn change<E: Entry>(
     state: &AppState,
     actor: &str,
@@ -85,10 +85,13 @@ pub async fn change<E: Entry>(
     let next = current.patched(patch)?;
     let summary = current.summary("changed");
     let detail = json!({"before": &current, "after": &next});
-    let ops = vec![E::replace_op(id, next)];
+    let ops = vec![E::replace_op(id, next.clone())];
     let edit = tune::edit(actor, &action::<E>("change"), summary, detail, ops);
     let done = tune::apply(state, edit).await?;
-    stored(state, id, done.version).await
+    Ok(Changed {
+        entry: next.stored_as(id, done.version),
+        version: done.version,
+    })
 }
 
 /// Removes an entry (it stays in earlier versions); returns the version that made.
@@ -108,21 +111,9 @@ fn action<E: Entry>(verb: &str) -> String {
     format!("filter.{}.{verb}", E::NOUN)
 }
 
-/// The entry as the edit stored it.
-async fn stored<E: Entry>(state: &AppState, id: i64, version: i64) -> Result<Changed<E>, Refusal> {
-    let entry = E::live(state.store().as_ref(), id)
-        .await?
-        .ok_or_else(|| written(E::NOUN, Some(id)))?;
-    Ok(Changed { entry, version })
-}
-
-/// The store did not give back what it was asked to write.
-fn written(noun: &str, id: Option<i64>) -> Refusal {
-    let what = match id {
-        Some(id) => format!("{noun} {id} missing after writing it"),
-        None => format!("no {noun} id written"),
-    };
-    Refusal::Store(StoreError::Database(what))
+/// The store did not give back the id of what it was asked to add.
+fn written(noun: &str) -> Refusal {
+    Refusal::Store(StoreError::Database(format!("no {noun} id written")))
 }
 
 impl Entry for StoredTerm {
@@ -148,6 +139,14 @@ impl Entry for StoredTerm {
             "added" => format!("term added: «{term}» ({category}, weight {})", self.weight),
             "removed" => format!("term removed: «{term}» ({category})"),
             _ => format!("term {verb}: «{term}»"),
+        }
+    }
+
+    fn stored_as(self, id: i64, version: i64) -> Self {
+        StoredTerm {
+            id,
+            version,
+            ..self
         }
     }
 
@@ -185,6 +184,14 @@ impl Entry for StoredRule {
         match verb {
             "added" => format!("rule added: {} /{}/", self.name, self.pattern),
             _ => format!("rule {verb}: {}", self.name),
+        }
+    }
+
+    fn stored_as(self, id: i64, version: i64) -> Self {
+        StoredRule {
+            id,
+            version,
+            ..self
         }
     }
 

@@ -11,6 +11,7 @@ mod accounts;
 mod captcha;
 mod crash;
 mod filter_admin;
+mod hardening;
 mod limits;
 mod ops;
 mod pages;

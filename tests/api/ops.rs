@@ -256,7 +256,10 @@ async fn unknown_routes_get_the_error_envelope(app: TestApp) {
                 .unwrap(),
         )
         .await;
-    assert_eq!(wrong_method.code(), "not_found");
+    // A route that exists, asked with a method it does not take: 405 with `Allow`.
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.code(), "method_not_allowed");
+    assert!(wrong_method.headers.contains_key("allow"));
 }
 
 #[tokio::test]

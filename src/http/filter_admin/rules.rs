@@ -1,7 +1,8 @@
 //! Regex rules: list, add, change, remove.
 
+use crate::http::extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

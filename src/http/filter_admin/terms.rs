@@ -1,7 +1,8 @@
 //! Terms: list, add, change, remove, export and import.
 
+use crate::http::extract::Path;
 use axum::Json;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};

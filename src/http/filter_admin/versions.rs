@@ -1,7 +1,8 @@
 //! The filter at a glance, its versions, and restoring one.
 
+use crate::http::extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;

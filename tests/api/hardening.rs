@@ -1,0 +1,200 @@
+//! What an outside security and robustness review broke, one test per point: each fails
+//! on the code before its fix.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use raqib::auth::Role;
+use serde_json::json;
+
+use crate::accounts::{authed, token_for};
+use crate::support::{TestApp, TestResponse};
+
+both!(
+    a_change_racing_a_removal_never_answers_500,
+    bad_path_parameters_get_the_error_envelope,
+    an_unknown_method_is_405_with_the_allowed_ones,
+    a_form_post_that_is_not_utf8_is_refused_and_stores_nothing,
+    a_json_body_with_a_key_twice_is_refused,
+);
+
+/// The body is the JSON error envelope with this code.
+fn assert_envelope(response: &TestResponse, status: StatusCode, code: &str) {
+    assert_eq!(response.status, status, "{}", response.text);
+    assert_eq!(
+        response.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/json",
+        "{}",
+        response.text
+    );
+    assert_eq!(response.code(), code, "{}", response.text);
+    assert!(response.json()["error"]["message"].is_string());
+}
+
+/// PATCH and DELETE of the same rule or term at once: the PATCH used to read the entry
+/// back after its own write, and a DELETE landing in between made that read find
+/// nothing, a 500. Now each answers 200, or 404 when the other came first.
+async fn a_change_racing_a_removal_never_answers_500(app: TestApp) {
+    let token = token_for(&app, "adel", Role::Admin).await;
+    for round in 0..12 {
+        let (path, patch) = if round % 2 == 0 {
+            let rule = authed(
+                &app,
+                Method::POST,
+                "/api/v1/admin/filter/rules",
+                Some(&token),
+                Some(json!({"pattern": format!("سباق{round}"), "weight": 1, "name": format!("race_{round}")})),
+            )
+            .await;
+            assert_eq!(rule.status, StatusCode::CREATED, "{}", rule.text);
+            let id = rule.json()["rule"]["id"].as_i64().unwrap();
+            (format!("/api/v1/admin/filter/rules/{id}"), json!({}))
+        } else {
+            let term = authed(
+                &app,
+                Method::POST,
+                "/api/v1/admin/filter/terms",
+                Some(&token),
+                Some(
+                    json!({"term": format!("كلمةسباق{round}"), "category": "insult", "weight": 1}),
+                ),
+            )
+            .await;
+            assert_eq!(term.status, StatusCode::CREATED, "{}", term.text);
+            let id = term.json()["term"]["id"].as_i64().unwrap();
+            (format!("/api/v1/admin/filter/terms/{id}"), json!({}))
+        };
+        let (changed, removed) = tokio::join!(
+            authed(&app, Method::PATCH, &path, Some(&token), Some(patch)),
+            authed(&app, Method::DELETE, &path, Some(&token), None),
+        );
+        assert!(
+            matches!(changed.status, StatusCode::OK | StatusCode::NOT_FOUND),
+            "PATCH {path}: {} {}",
+            changed.status,
+            changed.text
+        );
+        assert!(
+            matches!(removed.status, StatusCode::OK | StatusCode::NOT_FOUND),
+            "DELETE {path}: {} {}",
+            removed.status,
+            removed.text
+        );
+        if changed.status == StatusCode::OK {
+            // The answer is the entry as the change wrote it.
+            let body = changed.json();
+            let entry = body
+                .get("rule")
+                .or_else(|| body.get("term"))
+                .expect("the entry");
+            assert_eq!(entry["version"], body["version"], "{body}");
+        }
+        // A removal that succeeded is final: a change after it is refused, not revived.
+        let after = authed(&app, Method::GET, &path, Some(&token), None).await;
+        if removed.status == StatusCode::OK {
+            assert_eq!(
+                after.status,
+                StatusCode::NOT_FOUND,
+                "{path} removed: {}",
+                after.text
+            );
+        }
+    }
+}
+
+/// Ids in paths that are not ids, on every kind of route that takes one, and a bad query.
+async fn bad_path_parameters_get_the_error_envelope(app: TestApp) {
+    let token = token_for(&app, "adel", Role::Admin).await;
+    for (method, path) in [
+        (Method::DELETE, "/api/v1/moderation/bans/abc"),
+        (Method::PATCH, "/api/v1/admin/users/1.5"),
+        (Method::GET, "/api/v1/admin/filter/versions/-1x"),
+        (
+            Method::GET,
+            "/api/v1/admin/filter/terms/99999999999999999999999",
+        ),
+        (Method::POST, "/api/v1/moderation/comments/x/decision"),
+        (Method::POST, "/api/v1/comments/%F0%9F%98%80/report"),
+        (Method::DELETE, "/api/v1/admin/tokens/one"),
+    ] {
+        let response = authed(&app, method.clone(), path, Some(&token), Some(json!({}))).await;
+        assert_envelope(&response, StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+/// TRACE, and methods a route does not take, answer 405 with `Allow`, in the envelope.
+async fn an_unknown_method_is_405_with_the_allowed_ones(app: TestApp) {
+    for (method, path, allowed) in [
+        (Method::TRACE, "/api/v1/comments", "POST"),
+        (Method::PUT, "/api/v1/comments", "POST"),
+        (Method::DELETE, "/healthz", "GET"),
+    ] {
+        let response = app
+            .send(
+                Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_envelope(
+            &response,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        );
+        let allow = response
+            .headers
+            .get(header::ALLOW)
+            .expect("Allow")
+            .to_str()
+            .unwrap();
+        assert!(allow.contains(allowed), "{path}: Allow: {allow}");
+    }
+}
+
+/// A form whose fields decode to bytes that are not UTF-8 is refused whole.
+async fn a_form_post_that_is_not_utf8_is_refused_and_stores_nothing(app: TestApp) {
+    let before = app.store().count_comments().await.unwrap();
+    for body in [
+        "article=%2Fnews%2Fa&name=%FF%FE&email=reader%40example.com&body=hello+there",
+        "article=%2Fnews%2Fa&name=Sami&email=reader%40example.com&body=%C3%28",
+    ] {
+        let response = app
+            .send(
+                Request::post("/api/v1/comments")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert_envelope(&response, StatusCode::BAD_REQUEST, "invalid_form");
+    }
+    assert_eq!(app.store().count_comments().await.unwrap(), before);
+}
+
+/// `{"name": "a", "name": "b"}` is ambiguous: refused, on the public and the admin API.
+async fn a_json_body_with_a_key_twice_is_refused(app: TestApp) {
+    let body = r#"{"article": "/news/a", "name": "Sami", "name": "Other",
+        "email": "reader@example.com", "body": "a comment about the news"}"#;
+    let response = app
+        .send(
+            Request::post("/api/v1/comments")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_envelope(&response, StatusCode::BAD_REQUEST, "invalid_json");
+    let token = token_for(&app, "adel", Role::Admin).await;
+    let settings = app
+        .send(
+            Request::put("/api/v1/admin/filter/settings")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::from(r#"{"hold": 2.5, "hold": 9}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_envelope(&settings, StatusCode::BAD_REQUEST, "invalid_json");
+    assert_eq!(app.store().count_comments().await.unwrap(), 0);
+}
