@@ -19,6 +19,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(%address, database = %redact(&config.database_url), "raqib started");
 
     crate::jobs::housekeeping::spawn(state.clone());
+    crate::telemetry::refusals::spawn_flusher();
     let app = crate::http::router(state.clone());
     let (stopping, stop_seen) = tokio::sync::oneshot::channel::<()>();
     let serve = axum::serve(

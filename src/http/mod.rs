@@ -32,7 +32,7 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::app::AppState;
 use crate::domain::lang::Lang;
@@ -71,7 +71,14 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
-                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(
+                    // 5xx are logged once where they arise (an internal error where it is
+                    // turned into the envelope, a refusal in the refusal log), not again
+                    // here for every request.
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+                )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(language))
                 .layer(middleware::from_fn(method_not_allowed))
@@ -113,6 +120,11 @@ async fn track(request: Request, next: Next) -> Response {
     crate::telemetry::metrics::IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
     crate::telemetry::metrics::IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    match response.status().as_u16() {
+        429 => crate::telemetry::refusals::note("rate_limited", &route),
+        503 => crate::telemetry::refusals::note("overloaded", &route),
+        _ => {}
+    }
     crate::telemetry::metrics::inc(
         "raqib_http_requests_total",
         &[

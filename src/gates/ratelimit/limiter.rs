@@ -79,7 +79,8 @@ impl Limiter {
                     "raqib_rate_limited_total",
                     &[("action", action.name())],
                 );
-                tracing::info!(
+                // Logged by the HTTP layer's refusal log, which holds floods back.
+                tracing::debug!(
                     action = action.name(),
                     wait_ms = wait.as_millis() as u64,
                     "rate limited"
