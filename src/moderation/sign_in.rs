@@ -24,23 +24,28 @@ pub struct Session {
     pub must_change_password: bool,
 }
 
-/// Signs in with a name and password (rate-limited per address and per name). A wrong
-/// name, a wrong password and a disabled account are the same `Unauthorized`.
+/// Signs in with a name and password. A wrong name, a wrong password and a disabled
+/// account are the same `Unauthorized`.
+///
+/// Limits: every attempt counts against its address (that bounds the password hashing);
+/// only failures count against the pair of address and name, which is locked once they
+/// pass its quota, so guesses from elsewhere never lock the owner out and successful
+/// logins never count; failures on one name from everywhere raise an alarm (log and
+/// metric), never a refusal.
 pub async fn log_in(
     state: &AppState,
     ip: IpAddr,
     username: &str,
     password: String,
 ) -> Result<Session, Refusal> {
-    for (action, key) in [
-        (LimitedAction::LoginPerIp, limit_key(ip)),
-        (LimitedAction::LoginPerUser, text_key(username)),
-    ] {
-        state
-            .limiter()
-            .check(action, key)
-            .await
-            .map_err(|retry_after| Refusal::RateLimited { retry_after })?;
+    let limiter = state.limiter();
+    limiter
+        .check(LimitedAction::LoginPerIp, limit_key(ip))
+        .await
+        .map_err(|retry_after| Refusal::RateLimited { retry_after })?;
+    let pair = text_key(&format!("{:x}|{username}", limit_key(ip)));
+    if let Some(retry_after) = limiter.locked(pair) {
+        return Err(Refusal::RateLimited { retry_after });
     }
     let user = state.store().user_by_name(username).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -48,11 +53,30 @@ pub async fn log_in(
     let target = Some(format!("user:{username}"));
     let Some(user) = user.filter(|u| matches && !u.disabled) else {
         audit::record(state, "anonymous", "auth.login_failed", target, None).await;
+        count_failure(state, pair, username).await;
         return Err(Refusal::Unauthorized);
     };
     let session = open_session(state, &user, now_ms()).await?;
     audit::record(state, &user.username, "auth.login", target, None).await;
     Ok(session)
+}
+
+/// A failed login: past its quota the address is locked out of this name; past the
+/// name's own quota, the alarm.
+async fn count_failure(state: &AppState, pair: u128, username: &str) {
+    let limiter = state.limiter();
+    if let Err(retry_after) = limiter.check(LimitedAction::LoginPerUser, pair).await {
+        limiter.lock(pair, retry_after);
+    }
+    if limiter
+        .check(LimitedAction::LoginAlarm, text_key(username))
+        .await
+        .is_err()
+    {
+        // Logged through the refusal log, so a guessing campaign cannot flood the log.
+        crate::telemetry::metrics::inc("raqib_login_alarms_total", &[]);
+        crate::telemetry::refusals::note("login_alarm", &format!("user:{username}"));
+    }
 }
 
 /// Ends the session (or token) with this id.

@@ -47,6 +47,11 @@ const CATALOG: &[(&str, &str, &str)] = &[
         "Requests refused by a rate limit, by limited action.",
     ),
     (
+        "raqib_login_alarms_total",
+        "counter",
+        "Failed logins past one account's alarm quota (from any address).",
+    ),
+    (
         "raqib_filter_check_seconds",
         "histogram",
         "Time of one filter check.",

@@ -6,8 +6,8 @@ use axum::http::{Method, Request, StatusCode, header};
 use raqib::auth::Role;
 use serde_json::json;
 
-use crate::accounts::{authed, token_for};
-use crate::support::{TestApp, TestResponse};
+use crate::accounts::{add_user, authed, token_for};
+use crate::support::{TestApp, TestResponse, json_request};
 
 both!(
     a_change_racing_a_removal_never_answers_500,
@@ -15,6 +15,8 @@ both!(
     an_unknown_method_is_405_with_the_allowed_ones,
     a_form_post_that_is_not_utf8_is_refused_and_stores_nothing,
     a_json_body_with_a_key_twice_is_refused,
+    successful_logins_never_count_toward_a_lockout,
+    guesses_from_other_addresses_never_lock_the_owner_out,
 );
 
 /// The body is the JSON error envelope with this code.
@@ -197,4 +199,77 @@ async fn a_json_body_with_a_key_twice_is_refused(app: TestApp) {
         .await;
     assert_envelope(&settings, StatusCode::BAD_REQUEST, "invalid_json");
     assert_eq!(app.store().count_comments().await.unwrap(), 0);
+}
+
+/// An app with the shipped login quotas (the other tests lift every limit).
+async fn with_login_limits(app: TestApp) -> TestApp {
+    let mut config = app.state.config().clone();
+    let shipped = raqib::gates::ratelimit::RateLimitConfig::default();
+    config.rate_limits.login_ip = shipped.login_ip;
+    config.rate_limits.login_user = shipped.login_user;
+    config.rate_limits.login_alarm = shipped.login_alarm;
+    app.with_config(config).await
+}
+
+async fn login_from(app: &TestApp, last_octet: u8, password: &str) -> TestResponse {
+    let peer = std::net::SocketAddr::from(([198, 51, 100, last_octet], 4000));
+    let body = json!({"username": "adel", "password": password});
+    app.send_from(
+        peer,
+        json_request(Method::POST, "/api/v1/auth/login", &body, None),
+    )
+    .await
+}
+
+/// The per-name limit used to count every login: about six and the admin was locked out.
+async fn successful_logins_never_count_toward_a_lockout(app: TestApp) {
+    let app = with_login_limits(app).await;
+    add_user(&app, "adel", Role::Admin, "the right long password").await;
+    for attempt in 0..8 {
+        let ok = login_from(&app, 7, "the right long password").await;
+        assert_eq!(ok.status, StatusCode::OK, "login {attempt}: {}", ok.text);
+    }
+}
+
+/// Failures from many addresses never refuse the right password from a fresh one; an
+/// address that keeps guessing is locked out of that account (even with the right
+/// password), while the owner elsewhere is not; and the account's alarm sounds.
+async fn guesses_from_other_addresses_never_lock_the_owner_out(app: TestApp) {
+    let app = with_login_limits(app).await;
+    add_user(&app, "adel", Role::Admin, "the right long password").await;
+    let alarms_before = alarms(&app).await;
+    for octet in 10..40 {
+        let wrong = login_from(&app, octet, "a wrong guess").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.text);
+    }
+    let owner = login_from(&app, 200, "the right long password").await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text);
+    assert!(alarms(&app).await > alarms_before, "the alarm counted");
+
+    let mut locked = None;
+    for attempt in 0..8 {
+        let guess = login_from(&app, 99, "another wrong guess").await;
+        if guess.status == StatusCode::TOO_MANY_REQUESTS {
+            locked = Some(attempt);
+            break;
+        }
+        assert_eq!(guess.status, StatusCode::UNAUTHORIZED, "{}", guess.text);
+    }
+    assert!(locked.is_some(), "one address guessing is stopped");
+    let same_address = login_from(&app, 99, "the right long password").await;
+    assert_envelope(&same_address, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(same_address.headers.contains_key(header::RETRY_AFTER));
+    let elsewhere = login_from(&app, 201, "the right long password").await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.text);
+}
+
+async fn alarms(app: &TestApp) -> u64 {
+    app.get("/metrics")
+        .await
+        .text
+        .lines()
+        .find(|l| l.starts_with("raqib_login_alarms_total"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }

@@ -90,6 +90,7 @@ pub fn generous_limits() -> raqib::gates::ratelimit::RateLimitConfig {
         read: plenty,
         login_ip: plenty,
         login_user: plenty,
+        login_alarm: plenty,
         api_token: plenty,
         flood_per_minute: 1_000_000,
         ..Default::default()

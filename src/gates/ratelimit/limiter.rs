@@ -24,7 +24,12 @@ pub struct Limiter {
     floods: AtomicU64,
     /// Articles that tripped the guard, with when (ms), for the moderators' stats.
     flooded: Mutex<std::collections::HashMap<String, u64>>,
+    /// Keys refused until a time (an address that kept failing to log in to one account).
+    locks: Mutex<std::collections::HashMap<u128, Instant>>,
 }
+
+/// Locks kept at most; past it, expired ones are dropped first.
+const MAX_LOCKS: usize = 100_000;
 
 impl Limiter {
     pub fn new(config: &RateLimitConfig) -> Limiter {
@@ -56,6 +61,7 @@ impl Limiter {
                 .collect(),
             floods: AtomicU64::new(0),
             flooded: Mutex::new(std::collections::HashMap::new()),
+            locks: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -88,6 +94,28 @@ impl Limiter {
                 wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
             })
             .map_err(|secs| secs.max(1))
+    }
+
+    /// Refuses `key` for `seconds` (see [`Limiter::locked`]).
+    pub fn lock(&self, key: u128, seconds: u64) {
+        let Ok(mut locks) = self.locks.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if locks.len() >= MAX_LOCKS {
+            locks.retain(|_, until| *until > now);
+            if locks.len() >= MAX_LOCKS {
+                locks.clear();
+            }
+        }
+        locks.insert(key, now + Duration::from_secs(seconds.max(1)));
+    }
+
+    /// Seconds until `key` may try again, while a [`Limiter::lock`] holds it.
+    pub fn locked(&self, key: u128) -> Option<u64> {
+        let locks = self.locks.lock().ok()?;
+        let left = locks.get(&key)?.checked_duration_since(Instant::now())?;
+        Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
     }
 
     /// Counts a comment on an article; true while the article is under a flood.

@@ -19,16 +19,20 @@ pub enum LimitedAction {
     Report,
     /// Public reads, per IP.
     Read,
-    /// Login attempts, per IP.
+    /// Login attempts, per IP (every attempt counts: it bounds the password hashing).
     LoginPerIp,
-    /// Login attempts, per username.
+    /// Failed logins, per address and username: only failures count, so the owner with
+    /// the right password is never refused because of someone else's guesses.
     LoginPerUser,
+    /// Failed logins on one username from anywhere: past it, an alarm (log and metric),
+    /// never a refusal.
+    LoginAlarm,
     /// Moderation and admin API calls, per token or session.
     ApiPerToken,
 }
 
 impl LimitedAction {
-    pub const ALL: [LimitedAction; 9] = [
+    pub const ALL: [LimitedAction; 10] = [
         LimitedAction::SubmitPerIp,
         LimitedAction::SubmitPerEmail,
         LimitedAction::Captcha,
@@ -37,6 +41,7 @@ impl LimitedAction {
         LimitedAction::Read,
         LimitedAction::LoginPerIp,
         LimitedAction::LoginPerUser,
+        LimitedAction::LoginAlarm,
         LimitedAction::ApiPerToken,
     ];
 
@@ -55,6 +60,7 @@ impl LimitedAction {
             LimitedAction::Read => "read",
             LimitedAction::LoginPerIp => "login_ip",
             LimitedAction::LoginPerUser => "login_user",
+            LimitedAction::LoginAlarm => "login_alarm",
             LimitedAction::ApiPerToken => "api_token",
         }
     }
@@ -106,7 +112,10 @@ pub struct RateLimitConfig {
     /// Public reads of comment threads (embedded widgets reload often).
     pub read: Quota,
     pub login_ip: Quota,
+    /// Failed logins per address and username.
     pub login_user: Quota,
+    /// Failed logins per username from any address before the alarm sounds.
+    pub login_alarm: Quota,
     pub api_token: Quota,
 }
 
@@ -125,6 +134,7 @@ impl Default for RateLimitConfig {
             read: quota(600.0, 300),
             login_ip: quota(5.0, 10),
             login_user: quota(1.0, 5),
+            login_alarm: quota(10.0, 20),
             api_token: quota(600.0, 120),
         }
     }
@@ -141,6 +151,7 @@ impl RateLimitConfig {
             LimitedAction::Read => self.read,
             LimitedAction::LoginPerIp => self.login_ip,
             LimitedAction::LoginPerUser => self.login_user,
+            LimitedAction::LoginAlarm => self.login_alarm,
             LimitedAction::ApiPerToken => self.api_token,
         }
     }
