@@ -27,6 +27,14 @@ impl Email {
         if trimmed.len() > MAX_ADDRESS {
             return Err(FieldCode::TooLong { max: MAX_ADDRESS });
         }
+        // Nothing in an address may display as nothing: it would be stored as typed and
+        // slip past every check that reads the address (disposable domains, bans).
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() || crate::domain::unicode::is_invisible(c))
+        {
+            return Err(FieldCode::InvalidCharacters);
+        }
         let (local, domain) = trimmed.rsplit_once('@').ok_or(FieldCode::Invalid)?;
         if !valid_local_part(local) {
             return Err(FieldCode::Invalid);
@@ -240,7 +248,7 @@ mod tests {
             ("ahmed@example..com", FieldCode::Invalid, "empty label"),
             (
                 "ah\u{200B}med@example.com",
-                FieldCode::Invalid,
+                FieldCode::InvalidCharacters,
                 "invisible character",
             ),
             (
@@ -251,6 +259,29 @@ mod tests {
         ];
         for (input, code, why) in cases {
             assert_eq!(Email::parse(input), Err(code), "{why}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod invisible_emails {
+    use super::*;
+
+    #[test]
+    fn an_address_with_a_character_that_displays_as_nothing_is_refused() {
+        for email in [
+            "reader@mailinator\u{200B}.com",
+            "reader@exa\u{200D}mple.com",
+            "rea\u{200B}der@example.com",
+            "reader@example.com\u{FEFF}",
+            "reader@\u{202E}example.com",
+            "reader@ex\u{00AD}ample.com",
+        ] {
+            assert_eq!(
+                Email::parse(email),
+                Err(FieldCode::InvalidCharacters),
+                "{email:?}"
+            );
         }
     }
 }

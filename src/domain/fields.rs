@@ -12,31 +12,55 @@ pub fn grapheme_len(text: &str) -> usize {
     nfc.graphemes(true).count()
 }
 
-/// True when an invisible character stands anywhere but inside a word or emoji sequence.
+/// True when an invisible character stands where it cannot be spelling.
 ///
-/// The joiners (ZWJ, ZWNJ) and variation selectors are part of real writing: ZWNJ in
-/// Persian names, ZWJ and VS16 inside emoji sequences. They are accepted right after a
-/// visible character and (for the joiners) right before one; everything else that
-/// displays as nothing is refused.
+/// The rule, per character class (names are refused, never silently cleaned, so what is
+/// stored and shown is what the reader typed):
+/// - ZWNJ (U+200C) only between two letters: Persian and Urdu spell with it («می‌خواهم»);
+/// - ZWJ (U+200D) only inside an emoji sequence (between two visible characters that are
+///   not letters): between letters it only changes how they join, a spoofing trick;
+/// - a variation selector only right after a visible character that is not a letter (the
+///   emoji form of ❤); after a letter it changes nothing a reader can see;
+/// - every other format character (ZWSP, bidi controls and overrides, BOM, soft hyphen,
+///   tags …) and every invisible filler, anywhere.
 pub fn has_stray_invisible(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
-    let visible = |c: Option<&char>| c.is_some_and(|c| !c.is_whitespace() && !is_invisible(*c));
+    let visible = |c: &char| !c.is_whitespace() && !is_invisible(*c);
+    let letter = |c: &char| crate::domain::unicode::is_alphabetic(*c);
+    // The character before `i`, skipping variation selectors (an emoji's own selector
+    // comes before the joiner in sequences like 🏳️‍🌈).
+    let before = |i: usize| {
+        chars[..i]
+            .iter()
+            .rev()
+            .find(|c| !crate::domain::unicode::is_variation_selector(**c))
+    };
     chars.iter().enumerate().any(|(i, &c)| {
         if !is_invisible(c) {
             return false;
         }
-        let before = i.checked_sub(1).and_then(|j| chars.get(j));
         let after = chars.get(i + 1);
         let allowed = match c {
-            '\u{200C}' | '\u{200D}' => {
-                visible(before)
-                    && (visible(after)
-                        || after.is_some_and(|a| crate::domain::unicode::is_variation_selector(*a)))
+            '\u{200C}' => before(i).is_some_and(letter) && after.is_some_and(letter),
+            '\u{200D}' => {
+                before(i).is_some_and(|b| visible(b) && !letter(b))
+                    && after.is_some_and(|a| visible(a) && !letter(a))
             }
-            c if crate::domain::unicode::is_variation_selector(c) => visible(before),
+            c if crate::domain::unicode::is_variation_selector(c) => i
+                .checked_sub(1)
+                .and_then(|j| chars.get(j))
+                .is_some_and(|b| visible(b) && !letter(b)),
             _ => false,
         };
         !allowed
+    })
+}
+
+/// True when nothing in the text can be seen on its own: only combining marks (harakat),
+/// white space and invisible characters.
+fn has_no_visible_base(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace() || is_invisible(c) || unicode_normalization::char::is_combining_mark(c)
     })
 }
 
@@ -80,9 +104,14 @@ impl AuthorName {
         if nfc.is_empty() {
             return Err(FieldCode::Required);
         }
-        // Control characters (line breaks included) and characters that render as nothing
-        // would let one name impersonate another or look blank.
-        if nfc.chars().any(char::is_control) || has_stray_invisible(&nfc) {
+        // Control characters, line and paragraph separators, and characters that render
+        // as nothing would let one name impersonate another or look blank.
+        if nfc
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+            || has_stray_invisible(&nfc)
+            || has_no_visible_base(&nfc)
+        {
             return Err(FieldCode::InvalidCharacters);
         }
         if nfc.graphemes(true).count() > Self::MAX_GRAPHEMES {
@@ -237,5 +266,40 @@ mod tests {
             ArticleKey::parse("a\u{0}b"),
             Err(FieldCode::InvalidCharacters)
         );
+    }
+}
+
+#[cfg(test)]
+mod invisible_names {
+    use super::*;
+
+    #[test]
+    fn names_that_hide_or_fake_letters_are_refused_and_real_spelling_stays() {
+        let refused = [
+            ("line separator", "سامي\u{2028}علي"),
+            ("paragraph separator", "سامي\u{2029}علي"),
+            ("joiner between Arabic letters", "سا\u{200D}مي"),
+            ("emoji selector after a letter", "سامي\u{FE0F}"),
+            ("zero-width space", "سا\u{200B}مي"),
+            ("bidi override", "\u{202E}imas"),
+            ("harakat only", "\u{064E}\u{064F}\u{0650}"),
+        ];
+        for (why, name) in refused {
+            assert_eq!(
+                AuthorName::parse(name),
+                Err(FieldCode::InvalidCharacters),
+                "{why}: {name:?}"
+            );
+        }
+        let kept = [
+            ("ZWNJ inside a Persian word", "می\u{200C}خواهم"),
+            ("ZWNJ inside an Urdu name", "نور\u{200C}الدین"),
+            ("emoji ZWJ sequence", "Sami 👨\u{200D}👩\u{200D}👧"),
+            ("heart with its selector", "سامي ❤\u{FE0F}"),
+            ("harakat on letters", "سَامِي"),
+        ];
+        for (why, name) in kept {
+            assert!(AuthorName::parse(name).is_ok(), "{why}: {name:?}");
+        }
     }
 }

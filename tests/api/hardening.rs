@@ -17,6 +17,7 @@ both!(
     a_json_body_with_a_key_twice_is_refused,
     successful_logins_never_count_toward_a_lockout,
     guesses_from_other_addresses_never_lock_the_owner_out,
+    invisible_characters_in_names_and_emails_are_refused,
 );
 
 /// The body is the JSON error envelope with this code.
@@ -272,4 +273,41 @@ async fn alarms(app: &TestApp) -> u64 {
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+/// Names and emails with characters that display as nothing (or only harakat) are
+/// refused field by field and store nothing; a ZWNJ inside a Persian word is spelling.
+async fn invisible_characters_in_names_and_emails_are_refused(app: TestApp) {
+    for (field, value) in [
+        ("name", "سا\u{200D}مي"),
+        ("name", "سامي\u{2028}علي"),
+        ("name", "\u{064E}\u{064F}"),
+        ("name", "سامي\u{FE0F}"),
+        ("name", "\u{202E}imas"),
+        ("email", "reader@mailinator\u{200B}.com"),
+        ("email", "rea\u{200D}der@example.com"),
+    ] {
+        let mut comment = crate::support::comment("/news/invisible", "تعليق عادي عن الخبر");
+        comment[field] = value.into();
+        let refused = app.submit(&comment).await;
+        assert_envelope(
+            &refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(
+            refused.field_code(field).as_deref(),
+            Some("invalid_characters"),
+            "{field} {value:?}: {}",
+            refused.text
+        );
+    }
+    assert_eq!(app.store().count_comments().await.unwrap(), 0);
+    let mut persian = crate::support::comment("/news/invisible", "تعليق عادي عن الخبر");
+    persian["name"] = "می\u{200C}خواهم".into();
+    let kept = app.submit(&persian).await;
+    assert_eq!(kept.status, StatusCode::ACCEPTED, "{}", kept.text);
+    let id = kept.json()["id"].as_i64().unwrap();
+    let stored = app.store().get_comment(id).await.unwrap().unwrap();
+    assert_eq!(stored.author_name, "می\u{200C}خواهم");
 }
