@@ -1,7 +1,5 @@
 //! Serving the router on a socket, with graceful shutdown on SIGINT or SIGTERM.
 
-use std::net::SocketAddr;
-
 use crate::app::AppState;
 use crate::config::Config;
 
@@ -21,31 +19,10 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     crate::jobs::housekeeping::spawn(state.clone());
     crate::telemetry::refusals::spawn_flusher();
     let app = crate::http::router(state.clone());
-    let (stopping, stop_seen) = tokio::sync::oneshot::channel::<()>();
-    let serve = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(());
-    })
-    .into_future();
     // In-flight requests get `shutdown_grace_secs` to finish; then the process goes
     // anyway (each request is bounded by its timeout too).
     let grace = std::time::Duration::from_secs(config.http.shutdown_grace_secs);
-    tokio::select! {
-        served = serve => served?,
-        _ = async {
-            if stop_seen.await.is_ok() {
-                tokio::time::sleep(grace).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        } => {
-            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping anyway");
-        }
-    }
+    crate::http::listener::serve(listener, app, &config.http, shutdown_signal(), grace).await;
     // Every acknowledged write is committed already; this drains the writer's queue.
     state.store().close().await;
     tracing::info!("raqib stopped");

@@ -185,6 +185,15 @@ pub struct HttpConfig {
     /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
     #[serde(default, deserialize_with = "lenient::lenient_option_string")]
     pub metrics_token: Option<String>,
+    /// A request header must arrive whole within this many seconds; also how long an idle
+    /// keep-alive connection stays open.
+    pub header_read_timeout_secs: u64,
+    /// A request body must arrive whole within this many seconds.
+    pub body_timeout_secs: u64,
+    /// Connections open at once (0: as many as the open-file limit allows, less 64).
+    pub max_connections: usize,
+    /// Connections open at once from one client address (IPv6: one /64).
+    pub max_connections_per_ip: usize,
 }
 
 impl Default for HttpConfig {
@@ -195,6 +204,10 @@ impl Default for HttpConfig {
             max_concurrency: 1024,
             shutdown_grace_secs: 10,
             metrics_token: None,
+            header_read_timeout_secs: 20,
+            body_timeout_secs: 20,
+            max_connections: 0,
+            max_connections_per_ip: 256,
         }
     }
 }

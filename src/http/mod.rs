@@ -14,6 +14,7 @@ mod extract;
 mod filter_admin;
 mod health;
 mod iframe;
+pub mod listener;
 mod moderation;
 mod openapi;
 mod pages;
@@ -68,6 +69,9 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            Duration::from_secs(state.config().http.body_timeout_secs.max(1)),
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))

@@ -47,6 +47,11 @@ const CATALOG: &[(&str, &str, &str)] = &[
         "Requests refused by a rate limit, by limited action.",
     ),
     (
+        "raqib_connections_refused_total",
+        "counter",
+        "Connections refused past the open-connection caps (in all or per address).",
+    ),
+    (
         "raqib_login_alarms_total",
         "counter",
         "Failed logins past one account's alarm quota (from any address).",

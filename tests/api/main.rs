@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod captcha;
+mod connections;
 mod crash;
 mod filter_admin;
 mod hardening;

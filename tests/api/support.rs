@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -226,13 +227,10 @@ impl TestApp {
             .expect("bind a free port");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let router = self.router.clone();
+        let http = self.state.config().http.clone();
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
+            let forever = std::future::pending::<()>();
+            raqib::http::listener::serve(listener, router, &http, forever, Duration::ZERO).await;
         });
         base
     }
