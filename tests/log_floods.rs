@@ -2,7 +2,6 @@
 //! it installs the process-wide subscriber and counts every line written.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -13,36 +12,20 @@ use raqib::gates::ratelimit::Quota;
 #[macro_use]
 mod support;
 
-use support::TestApp;
+use support::{LogSink, TestApp};
 
-/// A log sink the test can read.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Sink {
-    fn lines_with(&self, text: &str) -> Vec<String> {
-        let bytes = self.0.lock().unwrap().clone();
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .filter(|line| line.contains(text))
-            .map(str::to_string)
-            .collect()
-    }
+/// The lines written so far that contain `text`.
+fn lines_with(sink: &LogSink, text: &str) -> Vec<String> {
+    sink.text()
+        .lines()
+        .filter(|line| line.contains(text))
+        .map(str::to_string)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_hundred_rate_limited_requests_write_a_few_lines_and_one_summary() {
-    let sink = Sink::default();
+    let sink = LogSink::default();
     let config = raqib::config::LogConfig {
         format: raqib::config::LogFormat::Json,
         level: "info".into(),
@@ -78,7 +61,7 @@ async fn three_hundred_rate_limited_requests_write_a_few_lines_and_one_summary()
     }
     assert!(refused >= 298, "{refused} refused");
 
-    let one_by_one = sink.lines_with("request refused\"");
+    let one_by_one = lines_with(&sink, "request refused\"");
     assert!(
         one_by_one.len() as u64 <= raqib::telemetry::refusals::LOGGED_PER_WINDOW,
         "{} lines: {:?}",
@@ -89,7 +72,7 @@ async fn three_hundred_rate_limited_requests_write_a_few_lines_and_one_summary()
     assert!(one_by_one.iter().all(|l| l.contains("rate_limited")));
 
     raqib::telemetry::refusals::flush();
-    let summaries = sink.lines_with("not logged one by one");
+    let summaries = lines_with(&sink, "not logged one by one");
     assert_eq!(summaries.len(), 1, "{summaries:?}");
     let summary: serde_json::Value = serde_json::from_str(&summaries[0]).unwrap();
     let total = summary["total"]

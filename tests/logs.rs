@@ -2,7 +2,6 @@
 //! subscriber and reads everything logged while a reader comments and an admin works.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use axum::http::{Method, StatusCode};
 use raqib::auth::{Role, passwords};
@@ -14,25 +13,11 @@ use serde_json::json;
 #[macro_use]
 mod support;
 
-use support::{TestApp, json_request};
-
-/// A log sink the test can read.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::{LogSink, TestApp, json_request};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_carry_request_ids_and_never_emails_passwords_tokens_or_ips() {
-    let sink = Sink::default();
+    let sink = LogSink::default();
     let config = raqib::config::LogConfig {
         format: raqib::config::LogFormat::Json,
         level: "debug".into(),
@@ -104,7 +89,7 @@ async fn logs_carry_request_ids_and_never_emails_passwords_tokens_or_ips() {
         .await;
     assert_eq!(queue.status, StatusCode::OK);
 
-    let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let logs = sink.text();
     assert!(logs.lines().count() > 5, "debug logs were written: {logs}");
     assert!(
         logs.lines()

@@ -491,3 +491,27 @@ fn unreachable_redis(url: &str, why: &str) -> Option<String> {
     eprintln!("\n*** SKIPPED: Redis at {url} is unreachable ({why}); set TEST_REDIS_URL ***\n");
     None
 }
+
+/// A log sink a test can read (for the test binaries that install the process-wide
+/// subscriber).
+#[allow(dead_code)]
+#[derive(Clone, Default)]
+pub struct LogSink(pub Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[allow(dead_code)]
+impl LogSink {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
