@@ -198,3 +198,21 @@ export function showFormError(form, err) {
   const first = $('[aria-invalid="true"]', form);
   if (first && first.focus) first.focus();
 }
+
+/**
+ * A change of a row's "enabled" or "shadow" checkbox in the terms or rules table: the
+ * checkbox (disabled until the server answers), the entry of that row and the patch to
+ * send, or null when the event is not such a change. `kind` is the rows' data-raqib name.
+ */
+export function rowToggle(event, kind, byId) {
+  const input = event.target.closest('input[data-action^="toggle-"]');
+  if (!input) return null;
+  const row = input.closest('[data-raqib="' + kind + '"]');
+  const item = byId(Number(row.getAttribute('data-id')));
+  if (!item) return null;
+  const key = input.getAttribute('data-action') === 'toggle-enabled' ? 'enabled' : 'shadow';
+  const patch = {};
+  patch[key] = input.checked;
+  input.disabled = true;
+  return { input: input, item: item, patch: patch };
+}

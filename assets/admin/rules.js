@@ -11,7 +11,7 @@ import { clearFieldErrors, numberOf, setBusy, setFieldError } from '../shared/fo
 import { handleError } from '../shared/session.js';
 import { catLabel } from '../shared/hits.js';
 import {
-  actionLabel, changed, cssEscape, loadOverview, savedToast, showFormError,
+  actionLabel, changed, cssEscape, loadOverview, rowToggle, savedToast, showFormError,
 } from './page.js';
 import { dropStagedRule, stageAddRule, stageRuleChange, stageRuleRemoval } from './proposal.js';
 import { F, state } from './state.js';
@@ -113,16 +113,11 @@ export function onRuleRowsClick(event) {
 }
 
 export function onRuleRowsChange(event) {
-  const input = event.target.closest('input[data-action^="toggle-"]');
-  if (!input) return;
-  const row = input.closest('[data-raqib="rule"]');
-  const rule = ruleById(Number(row.getAttribute('data-id')));
-  if (!rule) return;
-  const key = input.getAttribute('data-action') === 'toggle-enabled' ? 'enabled' : 'shadow';
-  const patch = {};
-  patch[key] = input.checked;
-  input.disabled = true;
-  api('PATCH', F + '/rules/' + rule.id, patch).then(function (res) {
+  const toggle = rowToggle(event, 'rule', ruleById);
+  if (!toggle) return;
+  const input = toggle.input;
+  const rule = toggle.item;
+  api('PATCH', F + '/rules/' + rule.id, toggle.patch).then(function (res) {
     replaceRule(res.rule);
     savedToast(t('saved.ruleChanged', { name: rule.name }), res.version);
     loadOverview();

@@ -13,7 +13,7 @@ import {
 } from '../shared/forms.js';
 import { handleError } from '../shared/session.js';
 import { catLabel } from '../shared/hits.js';
-import { actionLabel, changed, loadOverview, savedToast, showFormError } from './page.js';
+import { actionLabel, changed, loadOverview, rowToggle, savedToast, showFormError } from './page.js';
 import { dropStagedTerm, stageAddTerm, stageTermChange, stageTermRemoval } from './proposal.js';
 import { splitLineErrors } from './stage.js';
 import { ACTIONS, CATEGORIES, F, MATCHES, state } from './state.js';
@@ -242,16 +242,10 @@ export function onTermRowsClick(event) {
 }
 
 export function onTermRowsChange(event) {
-  const input = event.target.closest('input[data-action^="toggle-"]');
-  if (!input) return;
-  const row = input.closest('[data-raqib="term"]');
-  const term = termById(Number(row.getAttribute('data-id')));
-  if (!term) return;
-  const key = input.getAttribute('data-action') === 'toggle-enabled' ? 'enabled' : 'shadow';
-  const patch = {};
-  patch[key] = input.checked;
-  input.disabled = true;
-  patchTerm(term, patch, null).then(function (ok) {
+  const toggle = rowToggle(event, 'term', termById);
+  if (!toggle) return;
+  const input = toggle.input;
+  patchTerm(toggle.item, toggle.patch, null).then(function (ok) {
     if (!ok) { input.checked = !input.checked; input.disabled = false; }
   });
 }

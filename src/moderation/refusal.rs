@@ -3,6 +3,7 @@
 //! maps it to a status and the envelope, the iframe to a page, the CLI to a message.
 
 use crate::domain::errors::FieldErrors;
+use crate::gates::ratelimit::{LimitedAction, Limiter};
 use crate::store::StoreError;
 
 /// A use case refused, or could not finish.
@@ -83,4 +84,12 @@ impl From<FieldErrors> for Refusal {
     fn from(errors: FieldErrors) -> Self {
         Refusal::Invalid(errors)
     }
+}
+
+/// Spends one of `action`'s quota for `key`: past it, `RateLimited` with the wait.
+pub async fn spend(limiter: &Limiter, action: LimitedAction, key: u128) -> Result<(), Refusal> {
+    limiter
+        .check(action, key)
+        .await
+        .map_err(|retry_after| Refusal::RateLimited { retry_after })
 }

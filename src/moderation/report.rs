@@ -12,7 +12,7 @@ use crate::gates::ratelimit::client::limit_key;
 use crate::store::now_ms;
 use crate::store::reports::Reported;
 
-use super::refusal::Refusal;
+use super::refusal::{Refusal, spend};
 
 /// Longest reason kept, in characters.
 const MAX_REASON: usize = 500;
@@ -25,11 +25,7 @@ pub async fn report(
     ip: IpAddr,
     reason: Option<String>,
 ) -> Result<(), Refusal> {
-    state
-        .limiter()
-        .check(LimitedAction::Report, limit_key(ip))
-        .await
-        .map_err(|retry_after| Refusal::RateLimited { retry_after })?;
+    spend(state.limiter(), LimitedAction::Report, limit_key(ip)).await?;
     let moderation = &state.config().moderation;
     let send_back_at = (moderation.mode == ModerationMode::Post)
         .then(|| i64::from(moderation.reports_to_pending.max(1)));

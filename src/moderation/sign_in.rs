@@ -14,7 +14,7 @@ use crate::store::accounts::{NewCredential, UserChange};
 use crate::store::now_ms;
 
 use super::audit;
-use super::refusal::Refusal;
+use super::refusal::{Refusal, spend};
 
 /// A new session: the token to send back, whose account it is, and when it ends.
 pub struct Session {
@@ -39,10 +39,7 @@ pub async fn log_in(
     password: String,
 ) -> Result<Session, Refusal> {
     let limiter = state.limiter();
-    limiter
-        .check(LimitedAction::LoginPerIp, limit_key(ip))
-        .await
-        .map_err(|retry_after| Refusal::RateLimited { retry_after })?;
+    spend(limiter, LimitedAction::LoginPerIp, limit_key(ip)).await?;
     let pair = text_key(&format!("{:x}|{username}", limit_key(ip)));
     if let Some(retry_after) = limiter.locked(pair) {
         return Err(Refusal::RateLimited { retry_after });

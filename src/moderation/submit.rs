@@ -23,7 +23,7 @@ use crate::secrets::keys::display_prefix;
 use crate::store::bans::Submitter;
 use crate::store::{StoreError, now_ms, rfc3339};
 
-use super::refusal::Refusal;
+use super::refusal::{Refusal, spend};
 
 /// What arrived, and from where.
 pub struct Request {
@@ -137,10 +137,7 @@ async fn spend_quotas(
         (LimitedAction::SubmitPerIp, limit_key(ip)),
         (LimitedAction::SubmitPerEmail, email),
     ] {
-        limiter
-            .check(action, key)
-            .await
-            .map_err(|retry_after| Refusal::RateLimited { retry_after })?;
+        spend(limiter, action, key).await?;
     }
     Ok(())
 }
