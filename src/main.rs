@@ -29,7 +29,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the service (the default).
-    Serve,
+    Serve {
+        /// On first start, give the first admin the password in this file (a container
+        /// secret, say) instead of generating one (`auth.first_admin_password_file`).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
     /// Create or upgrade the database schema, then exit.
     Migrate,
     /// Run the filter over JSON Lines (`{"id","text"|"body","name"?,"email"?}` per line)
@@ -152,13 +157,19 @@ enum WordlistsCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::load(cli.config.as_deref()) {
+    let mut config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(err) => {
             eprintln!("raqib: {err}");
             return ExitCode::from(2);
         }
     };
+    if let Some(Command::Serve {
+        password_file: Some(file),
+    }) = &cli.command
+    {
+        config.auth.first_admin_password_file = Some(file.clone());
+    }
     match cli.command {
         Some(Command::Score {
             input,

@@ -12,6 +12,15 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     let address = listener.local_addr()?;
+    let metrics = match config.http.metrics_listen {
+        Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|err| {
+            format!("cannot listen for metrics on {at}: {err} (set http.metrics_listen to another address, or to \"off\")")
+        })?),
+        None => None,
+    };
+    if let Some(metrics) = &metrics {
+        println!("raqib metrics on http://{}/metrics", metrics.local_addr()?);
+    }
     // Printed to stdout on purpose: the first thing a person (or a test) looks for.
     println!("raqib listening on http://{address}/");
     tracing::info!(%address, database = %redact(&config.database_url), "raqib started");
@@ -19,6 +28,21 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     crate::jobs::housekeeping::spawn(state.clone());
     crate::telemetry::refusals::spawn_flusher();
     let app = crate::http::router(state.clone());
+    if let Some(metrics) = metrics {
+        // Lives as long as the process: a scrape during shutdown still answers.
+        let router = crate::http::metrics_router(state.clone());
+        let http = config.http.clone();
+        tokio::spawn(async move {
+            crate::http::listener::serve(
+                metrics,
+                router,
+                &http,
+                std::future::pending(),
+                std::time::Duration::ZERO,
+            )
+            .await
+        });
+    }
     // In-flight requests get `shutdown_grace_secs` to finish; then the process goes
     // anyway (each request is bounded by its timeout too).
     let grace = std::time::Duration::from_secs(config.http.shutdown_grace_secs);

@@ -127,6 +127,10 @@ pub struct AuthConfig {
     /// The first admin's name, created on first start when no admin exists.
     #[serde(deserialize_with = "lenient::lenient_string")]
     pub first_admin: String,
+    /// On first start, the first admin's password is read from this file (a container
+    /// secret) instead of being generated; then nothing secret is printed.
+    #[serde(default)]
+    pub first_admin_password_file: Option<std::path::PathBuf>,
 }
 
 impl Default for AuthConfig {
@@ -134,6 +138,7 @@ impl Default for AuthConfig {
         AuthConfig {
             session_hours: 12,
             first_admin: "admin".to_string(),
+            first_admin_password_file: None,
         }
     }
 }
@@ -182,9 +187,14 @@ pub struct HttpConfig {
     /// After SIGTERM, how long in-flight requests may take before the process exits
     /// anyway.
     pub shutdown_grace_secs: u64,
-    /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    /// When set, `GET /metrics` is also served on the main address, to
+    /// `Authorization: Bearer <token>` only (and the metrics address asks for it too).
     #[serde(default, deserialize_with = "lenient::lenient_option_string")]
     pub metrics_token: Option<String>,
+    /// A second, private address that serves only `GET /metrics` (`off` or empty: none).
+    /// Without `metrics_token`, the main address does not serve `/metrics` at all.
+    #[serde(default, deserialize_with = "lenient_option_address")]
+    pub metrics_listen: Option<SocketAddr>,
     /// A request header must arrive whole within this many seconds; also how long an idle
     /// keep-alive connection stays open.
     pub header_read_timeout_secs: u64,
@@ -204,11 +214,29 @@ impl Default for HttpConfig {
             max_concurrency: 1024,
             shutdown_grace_secs: 10,
             metrics_token: None,
+            metrics_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
             header_read_timeout_secs: 20,
             body_timeout_secs: 20,
             max_connections: 0,
             max_connections_per_ip: 256,
         }
+    }
+}
+
+/// An address, or None for `off` / `none` / an empty string.
+fn lenient_option_address<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<SocketAddr>, D::Error> {
+    match lenient::lenient_option_string(de)? {
+        None => Ok(None),
+        Some(text) if ["off", "none", ""].contains(&text.trim().to_ascii_lowercase().as_str()) => {
+            Ok(None)
+        }
+        Some(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(serde::de::Error::custom),
     }
 }
 

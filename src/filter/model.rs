@@ -125,6 +125,7 @@ impl Category {
     ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
+#[schema(as = EntryAction)]
 pub enum Action {
     #[default]
     Score,

@@ -12,7 +12,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ClientIp, JsonBody, limit};
+use super::extract::{ClientIp, JsonBody, limit, peer_ip};
+use super::origin::{origin_matches, origin_of, request_origin};
 use crate::app::AppState;
 use crate::auth::{Credential, CredentialKind, Role, User, token_hash};
 use crate::gates::ratelimit::{LimitedAction, text_key};
@@ -52,7 +53,7 @@ impl FromRequestParts<AppState> for Caller {
             Some(token) => (token, false),
             None => (cookie(&parts.headers).ok_or(ApiError::Unauthorized)?, true),
         };
-        if via_cookie && changes_state(&parts.method) && !same_origin(&parts.headers, state) {
+        if via_cookie && changes_state(&parts.method) && !same_origin(parts, state) {
             return Err(ApiError::Forbidden);
         }
         let hash = token_hash(&token);
@@ -114,24 +115,15 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Does the request's `Origin` name this service (its `public_url`, or else its `Host`)?
-fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return false;
+/// Does the request's `Origin` name this service: its `public_url`, or else the origin the
+/// request was made to, scheme included (see [`super::origin`])?
+fn same_origin(parts: &Parts, state: &AppState) -> bool {
+    let expected = match &state.config().public_url {
+        Some(public) => origin_of(public),
+        None => peer_ip(parts)
+            .and_then(|peer| request_origin(peer, &parts.headers, &state.config().trusted_proxies)),
     };
-    let origin = origin.trim_end_matches('/');
-    if let Some(public) = &state.config().public_url {
-        return origin.eq_ignore_ascii_case(public.trim_end_matches('/'));
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let without_scheme = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .unwrap_or("");
-    !host.is_empty() && without_scheme.eq_ignore_ascii_case(host)
+    expected.is_some_and(|expected| origin_matches(&parts.headers, &expected))
 }
 
 /// `POST /api/v1/auth/login`.

@@ -29,6 +29,8 @@ pub enum ApiError {
     InvalidJson(String),
     #[error("invalid form: {0}")]
     InvalidForm(String),
+    #[error("invalid query string: {0}")]
+    InvalidQuery(String),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
@@ -72,6 +74,7 @@ impl ApiError {
         match self {
             ApiError::InvalidJson(_) => "invalid_json",
             ApiError::InvalidForm(_) => "invalid_form",
+            ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Validation(_) => "validation_failed",
@@ -96,6 +99,7 @@ impl ApiError {
         match self {
             ApiError::InvalidJson(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidForm(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -126,6 +130,10 @@ impl ApiError {
             ApiError::InvalidForm(_) => lang.pick(
                 "تعذّرت قراءة النموذج: فيه حروف بترميز غير صحيح",
                 "The form could not be read: it holds text that is not valid UTF-8",
+            ),
+            ApiError::InvalidQuery(_) => lang.pick(
+                "تعذّرت قراءة معاملات الرابط: فيها حروف بترميز غير صحيح",
+                "The query string could not be read: it holds text that is not valid UTF-8",
             ),
             ApiError::UnsupportedMediaType => lang.pick(
                 "نوع المحتوى غير مدعوم؛ أرسل JSON أو نموذجاً",

@@ -23,17 +23,23 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let extensions = &parts.extensions;
-        extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| PeerIp(info.0.ip()))
-            .or_else(|| {
-                extensions
-                    .get::<MockConnectInfo<SocketAddr>>()
-                    .map(|mock| PeerIp(mock.0.ip()))
-            })
+        peer_ip(parts)
+            .map(PeerIp)
             .ok_or_else(|| ApiError::Internal("no peer address on the request".into()))
     }
+}
+
+/// The connection's peer address (tests hand one in through `MockConnectInfo`).
+pub fn peer_ip(parts: &Parts) -> Option<IpAddr> {
+    let extensions = &parts.extensions;
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+        .or_else(|| {
+            extensions
+                .get::<MockConnectInfo<SocketAddr>>()
+                .map(|mock| mock.0.ip())
+        })
 }
 
 /// The client's address: the peer, or what trusted proxies say (see
@@ -307,7 +313,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
 }
 
 /// The query string as key/value pairs (first value wins), parsed without axum's
-/// rejection texts.
+/// rejection texts; 400 `invalid_query` when a name or value is not UTF-8 once decoded.
 pub struct QueryPairs(pub Vec<(String, String)>);
 
 impl QueryPairs {
@@ -338,11 +344,9 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
-        Ok(QueryPairs(
-            form_urlencoded::parse(query.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        ))
+        form_pairs(query.as_bytes())
+            .map(QueryPairs)
+            .map_err(|_| ApiError::InvalidQuery("a parameter is not UTF-8 text".into()))
     }
 }
 

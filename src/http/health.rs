@@ -3,13 +3,15 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
+use crate::http::error::{ApiError, ErrorEnvelope};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -18,26 +20,41 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(metrics))
 }
 
-/// Prometheus metrics (text exposition format). With `http.metrics_token` set, only for
-/// `Authorization: Bearer <token>`.
+/// The private metrics address: `GET /metrics` only (with `http.metrics_token` set, only
+/// for that bearer token too).
+pub fn metrics_router() -> Router<AppState> {
+    Router::new().route("/metrics", get(private_metrics))
+}
+
+/// Prometheus metrics (text exposition format). On the main address only when
+/// `http.metrics_token` is set, and then only for `Authorization: Bearer <token>`;
+/// otherwise they are served on `http.metrics_listen` alone (default 127.0.0.1:9464).
 #[utoipa::path(get, path = "/metrics", tag = "ops",
     responses((status = 200, description = "text/plain; version=0.0.4", body = String),
-        (status = 401, body = crate::http::error::ErrorEnvelope)))]
-async fn metrics(
+        (status = 401, description = "`unauthorized`: no or a wrong metrics token", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`: no `metrics_token` is set, so metrics are served only on `http.metrics_listen`", body = ErrorEnvelope)),
+    security(("metrics_token" = [])))]
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if state.config().http.metrics_token.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    private_metrics(State(state), headers).await
+}
+
+async fn private_metrics(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-) -> Result<axum::response::Response, crate::http::error::ApiError> {
-    use axum::response::IntoResponse;
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if let Some(token) = &state.config().http.metrics_token {
         let sent = headers
-            .get(axum::http::header::AUTHORIZATION)
+            .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         let matches = sent.is_some_and(|sent| {
             crate::secrets::seal::constant_time_eq(sent.as_bytes(), token.as_bytes())
         });
         if !matches {
-            return Err(crate::http::error::ApiError::Unauthorized);
+            return Err(ApiError::Unauthorized);
         }
     }
     let stats = state.store().stats(crate::store::now_ms()).await?;
@@ -49,7 +66,7 @@ async fn metrics(
     };
     Ok((
         [(
-            axum::http::header::CONTENT_TYPE,
+            header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         crate::telemetry::metrics::render(&gauges),

@@ -10,13 +10,13 @@
 use std::fmt::Write;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine;
 
-use super::extract::{ClientIp, form_pairs};
+use super::extract::{ClientIp, QueryPairs, form_pairs};
 use crate::app::AppState;
 use crate::domain::lang::Lang;
 use crate::domain::{ArticleKey, PublicComment, RawSubmission, Status};
@@ -27,12 +27,6 @@ use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/embed/frame", get(show).post(post))
-}
-
-#[derive(serde::Deserialize)]
-struct FrameQuery {
-    article: Option<String>,
-    lang: Option<String>,
 }
 
 /// What the reader typed, kept when the form comes back with errors.
@@ -114,13 +108,10 @@ fn head(lang: Lang, title: &str) -> String {
     )
 }
 
-async fn show(
-    State(state): State<AppState>,
-    Query(query): Query<FrameQuery>,
-) -> Result<Response, ApiError> {
-    let lang = lang_of(query.lang.as_deref());
-    let article = ArticleKey::parse(query.article.as_deref().unwrap_or(""))
-        .map_err(|_| ApiError::NotFound)?;
+async fn show(State(state): State<AppState>, query: QueryPairs) -> Result<Response, ApiError> {
+    let lang = lang_of(query.get("lang"));
+    let article =
+        ArticleKey::parse(query.get("article").unwrap_or("")).map_err(|_| ApiError::NotFound)?;
     let page = render(&state, lang, article.as_str(), &Typed::default(), &[], None).await?;
     Ok(html(&state, axum::http::StatusCode::OK, page))
 }

@@ -17,6 +17,7 @@ mod iframe;
 pub mod listener;
 mod moderation;
 mod openapi;
+pub mod origin;
 mod pages;
 mod privacy;
 mod safety;
@@ -90,6 +91,20 @@ pub fn router(state: AppState) -> Router {
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
                 .layer(concurrency)
+                .timeout(timeout),
+        )
+        .with_state(state)
+}
+
+/// The private metrics address: `/metrics` and nothing else, with the same request
+/// timeout; everything else answers the 404 envelope.
+pub fn metrics_router(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config().http.request_timeout_secs);
+    health::metrics_router()
+        .fallback(not_found)
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded))
                 .timeout(timeout),
         )
         .with_state(state)

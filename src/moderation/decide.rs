@@ -22,6 +22,7 @@ pub const MAX_BULK: usize = 500;
 /// What a moderator does with a comment.
 #[derive(Clone, Copy, Debug, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = DecisionAction)]
 pub enum Action {
     /// Publish (from pending, spam or rejected).
     Approve,

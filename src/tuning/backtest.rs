@@ -71,6 +71,7 @@ pub struct Scores {
 
 /// One comment whose class would change.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = ChangedComment)]
 pub struct Changed {
     pub id: i64,
     pub article: String,

@@ -15,7 +15,7 @@ both!(
     a_disabled_users_token_stops_working_at_once,
     logins_set_a_strict_cookie_and_failures_are_refused_and_audited,
     cookie_sessions_need_the_services_own_origin_to_change_state,
-    the_first_admin_is_created_once_and_must_choose_a_password,
+    a_password_file_sets_the_first_admins_password,
     api_tokens_work_until_revoked,
 );
 
@@ -248,16 +248,83 @@ async fn cookie_sessions_need_the_services_own_origin_to_change_state(app: TestA
         StatusCode::FORBIDDEN,
         "no Origin, no change"
     );
-    let own = Request::post("/api/v1/auth/logout")
+    // The service speaks plain HTTP here and no trusted proxy says otherwise: an https
+    // page is another origin, whatever its host.
+    let other_scheme = Request::post("/api/v1/auth/logout")
         .header("cookie", &cookie)
         .header("host", "comments.example.com")
         .header("origin", "https://comments.example.com")
         .body(Body::empty())
         .unwrap();
+    assert_eq!(app.send(other_scheme).await.status, StatusCode::FORBIDDEN);
+    let own = Request::post("/api/v1/auth/logout")
+        .header("cookie", &cookie)
+        .header("host", "comments.example.com")
+        .header("origin", "http://Comments.Example.com:80")
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(app.send(own).await.status, StatusCode::NO_CONTENT);
 }
 
-async fn the_first_admin_is_created_once_and_must_choose_a_password(app: TestApp) {
+/// Behind a trusted proxy the scheme is the one the proxy reports; a client that is not a
+/// proxy cannot claim https, and `public_url` wins over both.
+#[tokio::test]
+async fn the_csrf_check_compares_the_scheme_the_browser_used() {
+    async fn logout(app: &TestApp, origin: &str, proto: Option<&str>) -> StatusCode {
+        let cookie = login(app, "sara", "a long test password").await.headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut request = Request::post("/api/v1/auth/logout")
+            .header("cookie", cookie)
+            .header("host", "comments.example.com")
+            .header("origin", origin);
+        if let Some(proto) = proto {
+            request = request.header("x-forwarded-proto", proto);
+        }
+        app.send(request.body(Body::empty()).unwrap()).await.status
+    }
+    // The test client (203.0.113.7) is the trusted proxy here.
+    let proxied = TestApp::sqlite_with(|c| {
+        c.trusted_proxies = vec!["203.0.113.0/24".parse().unwrap()];
+    })
+    .await;
+    add_user(&proxied, "sara", Role::Moderator, "a long test password").await;
+    let http_page = logout(&proxied, "http://comments.example.com", Some("https")).await;
+    assert_eq!(
+        http_page,
+        StatusCode::FORBIDDEN,
+        "an http page posting to the https service"
+    );
+    let https_page = logout(&proxied, "https://comments.example.com", Some("https")).await;
+    assert_eq!(https_page, StatusCode::NO_CONTENT);
+
+    let direct = TestApp::sqlite().await;
+    add_user(&direct, "sara", Role::Moderator, "a long test password").await;
+    let claimed = logout(&direct, "https://comments.example.com", Some("https")).await;
+    assert_eq!(
+        claimed,
+        StatusCode::FORBIDDEN,
+        "only a trusted proxy may say https"
+    );
+
+    let public =
+        TestApp::sqlite_with(|c| c.public_url = Some("https://news.example/comments".into())).await;
+    add_user(&public, "sara", Role::Moderator, "a long test password").await;
+    let wrong_host = logout(&public, "https://comments.example.com", None).await;
+    assert_eq!(wrong_host, StatusCode::FORBIDDEN);
+    let right = logout(&public, "https://news.example", None).await;
+    assert_eq!(right, StatusCode::NO_CONTENT);
+}
+
+/// Standard output is not a terminal under `cargo test`: the generated one-time password
+/// goes to a private file beside the SQLite database, never to the output.
+#[tokio::test]
+async fn the_first_admin_is_created_once_and_must_choose_a_password() {
+    let app = TestApp::sqlite().await;
     let (a, b) = tokio::join!(
         raqib::cli::accounts::ensure_first_admin(&app.state),
         raqib::cli::accounts::ensure_first_admin(&app.state)
@@ -277,55 +344,87 @@ async fn the_first_admin_is_created_once_and_must_choose_a_password(app: TestApp
     assert_eq!(users.len(), 1);
     assert!(users[0].must_change_password);
 
-    // Its password was printed, not returned: set a known one as an admin reset would.
-    let hash = passwords::hash("the first password").unwrap();
-    app.store()
-        .update_user(
-            users[0].id,
-            raqib::store::accounts::UserChange {
-                password_hash: Some(hash),
-                ..Default::default()
-            },
-            0,
-        )
+    let file = raqib::cli::accounts::first_password_path(&app.state.config().database_url);
+    assert!(
+        file.is_absolute() || file.parent().is_some_and(|p| p.as_os_str() != ""),
+        "{file:?}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by the service's user only");
+    let first = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert!(first.len() >= 12, "{first:?}");
+    first_login_must_change_the_password(&app, &first).await;
+}
+
+/// With `auth.first_admin_password_file`, the first admin's password is that file's and
+/// need not be changed; once per database, on both backends.
+async fn a_password_file_sets_the_first_admins_password(make: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret");
+    std::fs::write(&path, "a chosen long passphrase\n").unwrap();
+    let mut config = make.state.config().clone();
+    config.auth.first_admin_password_file = Some(path.clone());
+    let app = make.with_config(config).await;
+    let (a, b) = tokio::join!(
+        raqib::cli::accounts::ensure_first_admin(&app.state),
+        raqib::cli::accounts::ensure_first_admin(&app.state)
+    );
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(), 1);
+    let session = login(&app, "admin", "a chosen long passphrase").await;
+    assert_eq!(session.status, StatusCode::OK, "{}", session.text);
+    assert_eq!(session.json()["must_change_password"], false);
+
+    // A weak password in the file is refused, and says which file.
+    let empty = TestApp::sqlite().await;
+    std::fs::write(&path, "short\n").unwrap();
+    let mut config = empty.state.config().clone();
+    config.auth.first_admin_password_file = Some(path.clone());
+    let weak = empty.with_config(config).await;
+    let err = raqib::cli::accounts::ensure_first_admin(&weak.state)
         .await
-        .unwrap();
-    let session = login(&app, "admin", "the first password").await.json();
+        .unwrap_err();
+    assert!(err.contains("secret"), "{err}");
+    assert!(weak.store().list_users().await.unwrap().is_empty());
+}
+
+async fn first_login_must_change_the_password(app: &TestApp, first: &str) {
+    let session = login(app, "admin", first).await.json();
     assert_eq!(session["must_change_password"], true);
     let token = session["token"].as_str().unwrap().to_string();
     assert_eq!(
-        authed(&app, Method::GET, "/api/v1/admin/users", Some(&token), None)
+        authed(app, Method::GET, "/api/v1/admin/users", Some(&token), None)
             .await
             .status,
         StatusCode::FORBIDDEN
     );
     let short = authed(
-        &app,
+        app,
         Method::POST,
         "/api/v1/auth/password",
         Some(&token),
-        Some(json!({"current": "the first password", "new": "short"})),
+        Some(json!({"current": first, "new": "short"})),
     )
     .await;
     assert_eq!(short.field_code("new").as_deref(), Some("invalid"));
     let changed = authed(
-        &app,
+        app,
         Method::POST,
         "/api/v1/auth/password",
         Some(&token),
-        Some(json!({"current": "the first password", "new": "a better passphrase"})),
+        Some(json!({"current": first, "new": "a better passphrase"})),
     )
     .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
     let fresh = changed.json()["token"].as_str().unwrap().to_string();
     assert_eq!(
-        authed(&app, Method::GET, "/api/v1/admin/users", Some(&fresh), None)
+        authed(app, Method::GET, "/api/v1/admin/users", Some(&fresh), None)
             .await
             .status,
         StatusCode::OK
     );
     assert_eq!(
-        authed(&app, Method::GET, "/api/v1/admin/users", Some(&token), None)
+        authed(app, Method::GET, "/api/v1/admin/users", Some(&token), None)
             .await
             .status,
         StatusCode::UNAUTHORIZED,

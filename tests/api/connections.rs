@@ -152,6 +152,7 @@ async fn soak_900_idle_connections_and_a_429_flood_leave_readers_served() {
         ))
         .current_dir(dir.path())
         .env("RAQIB_LISTEN", "127.0.0.1:0")
+        .env("RAQIB_HTTP__METRICS_LISTEN", "off")
         .env("RAQIB_DATABASE_URL", &database)
         .env("RAQIB_SECRET_KEY", crate::support::SECRET)
         .env("RAQIB_LOG__LEVEL", "warn")

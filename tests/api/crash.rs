@@ -18,11 +18,24 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &std::path::Path, database_url: &str) -> Server {
+        Self::start_with(dir, database_url, &[], &[]).0
+    }
+
+    /// Starts `raqib serve ARGS` with extra environment; also returns what it printed
+    /// before it said where it listens.
+    pub fn start_with(
+        dir: &std::path::Path,
+        database_url: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> (Server, Vec<String>) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_raqib"))
             .arg("serve")
+            .args(args)
             .current_dir(dir)
             .env_remove("RAQIB_CONFIG")
             .env("RAQIB_LISTEN", "127.0.0.1:0")
+            .env("RAQIB_HTTP__METRICS_LISTEN", "127.0.0.1:0")
             .env("RAQIB_DATABASE_URL", database_url)
             .env("RAQIB_SECRET_KEY", SECRET)
             .env("RAQIB_LOG__LEVEL", "warn")
@@ -30,12 +43,14 @@ impl Server {
             .env("RAQIB_RATE_LIMITS__SUBMIT_IP__BURST", "1000000")
             .env("RAQIB_RATE_LIMITS__SUBMIT_EMAIL__BURST", "1000000")
             .env("RAQIB_RATE_LIMITS__FLOOD_PER_MINUTE", "1000000")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start raqib");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let mut printed = Vec::new();
         let base = loop {
             let line = lines
                 .next()
@@ -44,10 +59,11 @@ impl Server {
             if let Some(rest) = line.strip_prefix("raqib listening on ") {
                 break rest.trim_end_matches('/').to_string();
             }
+            printed.push(line);
         };
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
+        (Server { child, base }, printed)
     }
 
     pub fn kill(mut self) {

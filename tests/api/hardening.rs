@@ -18,6 +18,7 @@ both!(
     successful_logins_never_count_toward_a_lockout,
     guesses_from_other_addresses_never_lock_the_owner_out,
     invisible_characters_in_names_and_emails_are_refused,
+    a_query_string_that_is_not_utf8_is_refused,
 );
 
 /// The body is the JSON error envelope with this code.
@@ -265,9 +266,8 @@ async fn guesses_from_other_addresses_never_lock_the_owner_out(app: TestApp) {
 }
 
 async fn alarms(app: &TestApp) -> u64 {
-    app.get("/metrics")
+    app.metrics()
         .await
-        .text
         .lines()
         .find(|l| l.starts_with("raqib_login_alarms_total"))
         .and_then(|l| l.rsplit(' ').next())
@@ -310,4 +310,34 @@ async fn invisible_characters_in_names_and_emails_are_refused(app: TestApp) {
     let id = kept.json()["id"].as_i64().unwrap();
     let stored = app.store().get_comment(id).await.unwrap().unwrap();
     assert_eq!(stored.author_name, "می\u{200C}خواهم");
+}
+
+/// A query parameter that decodes to bytes that are not UTF-8 is refused with the
+/// envelope, on the JSON API and on the iframe page alike, instead of being read as U+FFFD.
+async fn a_query_string_that_is_not_utf8_is_refused(app: TestApp) {
+    let admin = token_for(&app, "root", Role::Admin).await;
+    for path in [
+        "/api/v1/admin/privacy?email=a%FF%40example.com",
+        "/api/v1/moderation/queue?q=%C3",
+        "/api/v1/admin/filter/versions?limit=%E0%A4",
+    ] {
+        let response = authed(&app, Method::GET, path, Some(&admin), None).await;
+        assert_envelope(&response, StatusCode::BAD_REQUEST, "invalid_query");
+    }
+    let frame = app.get("/embed/frame?article=%2Fnews%2F%FF").await;
+    assert_envelope(&frame, StatusCode::BAD_REQUEST, "invalid_query");
+    let arabic = authed(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/queue?q=%D8%B3%D9%84%D8%A7%D9%85",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(
+        arabic.status,
+        StatusCode::OK,
+        "well-formed text is read: {}",
+        arabic.text
+    );
 }

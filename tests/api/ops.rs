@@ -27,14 +27,24 @@ fn series(text: &str, name_and_labels: &str) -> f64 {
 
 async fn metrics_count_requests_submissions_and_the_queue(app: TestApp) {
     // Metrics are process-wide and tests run in parallel: compare before and after.
-    let before = app.get("/metrics").await.text;
+    let before = app.metrics().await;
     app.submit_ok("/news/m", "تعليق عادي عن الطقس").await;
     app.submit_ok("/news/m", "يا حمار").await;
     let refused = app
         .submit(&serde_json::json!({"article": "/news/m", "body": "x"}))
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let response = app.get("/metrics").await;
+    let response = app
+        .send(
+            Request::get("/metrics")
+                .header(
+                    "authorization",
+                    format!("Bearer {}", crate::support::METRICS_TOKEN),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(response.status, StatusCode::OK);
     assert!(
         response.headers["content-type"]
@@ -202,10 +212,26 @@ async fn requests_over_the_concurrency_limit_are_shed_with_503() {
     );
 }
 
+/// By default the main address does not serve metrics at all (they live on
+/// `http.metrics_listen`); with a token it serves them to that token only.
 #[tokio::test]
-async fn metrics_can_require_a_token() {
+async fn metrics_are_private_by_default() {
+    let default = TestApp::sqlite_with(|c| c.http.metrics_token = None).await;
+    let hidden = default.get("/metrics").await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.json()["error"]["code"], "not_found");
+
     let app = TestApp::sqlite_with(|c| c.http.metrics_token = Some("scrape-secret".into())).await;
     assert_eq!(app.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
+    let wrong = app
+        .send(
+            Request::get("/metrics")
+                .header("authorization", "Bearer scrape-secreT")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let ok = app
         .send(
             Request::get("/metrics")

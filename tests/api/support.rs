@@ -52,8 +52,13 @@ pub fn test_config(database_url: String) -> Config {
     // short placeholder sentences of tests about other things depend on each retraining.
     // `screening::the_learned_model_holds_through_the_server` turns it on.
     config.filter.signals.abuse_model = 0.0;
+    // Tests read the metrics through the router, so the main address serves them.
+    config.http.metrics_token = Some(METRICS_TOKEN.to_string());
     config
 }
+
+/// The bearer token of `/metrics` in test apps.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 /// The answer every challenge of [`KnownAnswers`] has.
 pub const KNOWN_ANSWER: &str = "4729";
@@ -285,6 +290,18 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> TestResponse {
         self.send(Request::get(path).body(Body::empty()).unwrap())
             .await
+    }
+
+    /// `GET /metrics` with the test apps' metrics token.
+    #[allow(dead_code)]
+    pub async fn metrics(&self) -> String {
+        let request = Request::get("/metrics")
+            .header("authorization", format!("Bearer {METRICS_TOKEN}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = self.send(request).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        response.text
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {

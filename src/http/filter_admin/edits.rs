@@ -76,6 +76,7 @@ pub(super) fn term_query(q: &QueryPairs, errors: &mut FieldErrors, max: i64) -> 
 
 /// The version a change made.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = VersionMade)]
 pub struct Changed {
     pub version: i64,
 }
