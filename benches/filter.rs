@@ -146,7 +146,12 @@ fn main() {
     lists.terms.extend(synthetic_terms(20_000));
 
     let started = Instant::now();
-    let filter = Filter::compile(&lists, FilterSettings::default()).expect("compile");
+    let mut settings = FilterSettings::default();
+    // FILTER_BENCH_NO_MODELS=1: the rules alone, to see what the learned models cost.
+    if std::env::var_os("FILTER_BENCH_NO_MODELS").is_some() {
+        settings.signals.abuse_model = 0.0;
+    }
+    let filter = Filter::compile(&lists, settings).expect("compile");
     let compile = started.elapsed();
     println!(
         "filter: {shipped} shipped entries + 20,000 synthetic = {} entries",

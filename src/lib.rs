@@ -24,6 +24,8 @@ pub mod gates;
 pub mod http;
 /// Background work: housekeeping sweeps.
 pub mod jobs;
+/// Training the filter's learned models, and the figures that judge them (pure, no I/O).
+pub mod learning;
 /// The workflow: use cases of readers, moderators and admins, over the store.
 pub mod moderation;
 /// Telling people and other systems what happened: the signed webhook.

@@ -53,6 +53,9 @@ enum Command {
         /// one half and report on the other.
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
         half: Option<u8>,
+        /// Judge each line alone: no near-duplicate context from the lines before it.
+        #[arg(long)]
+        no_context: bool,
         /// Use the live filter version of this database instead of `wordlists/` and the
         /// config (`sqlite://raqib.db`, `postgres://…`).
         #[arg(long)]
@@ -68,10 +71,37 @@ enum Command {
         #[command(subcommand)]
         command: PrivacyCommand,
     },
+    /// The learned spam and abuse models: compare learners, build the shipped files.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
     /// Word-list tools.
     Wordlists {
         #[command(subcommand)]
         command: WordlistsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Cross-validate every learner on half 1 of the labelled corpora and score each
+    /// corpus's half 2 with it left out of training; print the tables.
+    Evaluate {
+        /// Directories of labelled JSON Lines (`{"text","label"}`).
+        #[arg(long = "data", default_values = ["../shared/data", "tests/data"])]
+        data: Vec<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
+    /// Train the chosen learners on half 1 of every corpus and write the model files.
+    Build {
+        #[arg(long = "data", default_values = ["../shared/data", "tests/data"])]
+        data: Vec<PathBuf>,
+        #[arg(long, default_value = "wordlists/models")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
     },
 }
 
@@ -133,26 +163,6 @@ impl From<PrivacyCommand> for raqib::cli::privacy::Request {
 enum WordlistsCommand {
     /// Load and check every list (the same checks as at start), print what was found.
     Check,
-    /// Train the learned abuse model from labelled JSON Lines (`"label": "abuse"|"ham"`)
-    /// and write it (README, "The learned abuse signal").
-    TrainModel {
-        /// Labelled files; each contributes the lines of `--half`.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Train on one half of each file only (1: odd line numbers, 2: even), so the other
-        /// half stays unseen for evaluation.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
-        half: Option<u8>,
-        /// Share of civil comments the model may flag in cross-validation: sets its cut-off.
-        #[arg(long, default_value_t = 0.05)]
-        ham_rate: f32,
-        /// Files whose civil lines set the cut-off (of the kind the service reads: news
-        /// comments). Default: every input.
-        #[arg(long)]
-        calibrate: Vec<PathBuf>,
-        #[arg(long, default_value = "wordlists/abuse_model.bin")]
-        out: PathBuf,
-    },
 }
 
 fn main() -> ExitCode {
@@ -176,34 +186,35 @@ fn main() -> ExitCode {
             labels,
             output,
             half,
+            no_context,
             database_url,
         }) => {
             let filter = match database_url {
                 None => raqib::app::load_filter(&config).map_err(|e| e.to_string()),
                 Some(url) => raqib::cli::score::live_filter_of(&config, url),
             };
+            return exit(filter.and_then(|f| {
+                raqib::cli::score::run(f, input, labels, output, half, !no_context)
+            }));
+        }
+        Some(Command::Model {
+            command: ModelCommand::Evaluate { data, folds },
+        }) => {
+            return exit(raqib::cli::model::evaluate(&data, folds).map(|table| print!("{table}")));
+        }
+        Some(Command::Model {
+            command: ModelCommand::Build { data, out, folds },
+        }) => {
+            let wordlists = std::path::PathBuf::from(&config.wordlists);
             return exit(
-                filter.and_then(|f| raqib::cli::score::run(f, input, labels, output, half)),
+                raqib::cli::model::build(&data, &wordlists, &out, folds)
+                    .map(|report| print!("{report}")),
             );
         }
         Some(Command::Wordlists {
             command: WordlistsCommand::Check,
         }) => {
             return exit(raqib::cli::wordlists::check(&config));
-        }
-        Some(Command::Wordlists {
-            command:
-                WordlistsCommand::TrainModel {
-                    inputs,
-                    half,
-                    ham_rate,
-                    calibrate,
-                    out,
-                },
-        }) => {
-            return exit(raqib::cli::wordlists::train_model(
-                &inputs, half, ham_rate, &calibrate, &out,
-            ));
         }
         _ => {}
     }

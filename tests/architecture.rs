@@ -38,7 +38,22 @@ use std::path::Path;
 /// Layers that must not refer to some targets: (layer, forbidden targets).
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("domain", &["http", "error", "store"]),
-    ("filter", &["http", "store", "error", "sqlx", "axum"]),
+    (
+        "filter",
+        &["http", "store", "error", "sqlx", "axum", "learning"],
+    ),
+    (
+        "learning",
+        &[
+            "http",
+            "store",
+            "error",
+            "sqlx",
+            "axum",
+            "moderation",
+            "app",
+        ],
+    ),
     ("store", &["http", "auth", "axum"]),
 ];
 

@@ -92,7 +92,7 @@ async fn three_hundred_rate_limited_requests_write_a_few_lines_and_one_summary()
     );
 
     // The metrics keep the exact count.
-    let metrics = app.get("/metrics").await.text;
+    let metrics = app.metrics().await;
     let limited: u64 = metrics
         .lines()
         .find(|l| l.starts_with("raqib_rate_limited_total{action=\"read\"}"))

@@ -29,6 +29,9 @@ struct Line {
     email: String,
     #[serde(default)]
     label: Option<String>,
+    /// Where the line came from (a corpus, a site): the summary gets a row per source.
+    #[serde(default)]
+    source: Option<String>,
 }
 
 /// One output line.
@@ -59,15 +62,40 @@ impl Half {
     }
 }
 
-/// Counts per label and class.
+/// How lines are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub half: Half,
+    /// Each line is near-duplicate context for the later ones, as on the server; without
+    /// it every line is judged alone (what an evaluator expects of a shuffled test set).
+    pub context: bool,
+}
+
+impl Reading {
+    pub fn all() -> Reading {
+        Reading {
+            half: Half::All,
+            context: true,
+        }
+    }
+}
+
+/// Counts per label and class, overall and per source.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
     counts: BTreeMap<String, BTreeMap<Class, usize>>,
+    sources: BTreeMap<String, Summary>,
     pub lines: usize,
 }
 
 impl Summary {
-    fn add(&mut self, label: &str, class: Class) {
+    fn add(&mut self, label: &str, class: Class, source: Option<&str>) {
+        if let Some(source) = source {
+            self.sources
+                .entry(source.to_string())
+                .or_default()
+                .add(label, class, None);
+        }
         *self
             .counts
             .entry(label.to_string())
@@ -158,6 +186,24 @@ impl Summary {
                 let _ = writeln!(out, "{what}: {}", pct(Some(value)));
             }
         }
+        if !self.sources.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| source | ham held | ham spam/block | abuse caught | spam caught | n |"
+            );
+            let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+            for (source, summary) in &self.sources {
+                let n: usize = summary.counts.keys().map(|l| summary.total(l)).sum();
+                let _ = writeln!(
+                    out,
+                    "| {source} | {} | {} | {} | {} | {n} |",
+                    pct(summary.ham_hold_rate()),
+                    pct(summary.ham_false_positive_rate()),
+                    pct(summary.abuse_caught()),
+                    pct(summary.spam_recall()),
+                );
+            }
+        }
         out
     }
 }
@@ -190,12 +236,13 @@ pub fn score(
     filter: Filter,
     input: impl BufRead,
     mut output: Option<&mut dyn Write>,
-    half: Half,
+    reading: Reading,
 ) -> Result<Summary, String> {
     // The server's own screening path, with its near-duplicate memory.
     let screen = LiveFilter::new(filter, 0, &Secrets::from_secret(b"raqib score"));
+    let alone = screen.filter();
     let mut summary = Summary::default();
-    for parsed in lines(input, half) {
+    for parsed in lines(input, reading.half) {
         let parsed = parsed?;
         let input = Input {
             body: &parsed.text,
@@ -207,10 +254,14 @@ pub fn score(
             author: (!parsed.email.is_empty()).then(|| parsed.email.to_lowercase()),
             ..Context::default()
         };
-        let verdict = screen.check(&input, context);
+        let verdict = if reading.context {
+            screen.check(&input, context)
+        } else {
+            alone.check(&input, &context)
+        };
         summary.lines += 1;
         if let Some(label) = &parsed.label {
-            summary.add(label, verdict.class);
+            summary.add(label, verdict.class, parsed.source.as_deref());
         }
         if let Some(out) = output.as_deref_mut() {
             let scored = Scored {
@@ -278,6 +329,7 @@ pub fn run(
     labels: bool,
     output: Option<PathBuf>,
     half: Option<u8>,
+    context: bool,
 ) -> Result<(), String> {
     use std::io::{BufReader, Write};
     let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
@@ -307,7 +359,7 @@ pub fn run(
         Some(_) => Half::Second,
         None => Half::All,
     };
-    let summary = score(filter, reader, sink, half)?;
+    let summary = score(filter, reader, sink, Reading { half, context })?;
     if labels {
         print!("{}", summary.table());
     }
@@ -335,7 +387,7 @@ mod tests {
             "\n",
         );
         let mut out = Vec::new();
-        let summary = score(shipped(), input.as_bytes(), Some(&mut out), Half::All).unwrap();
+        let summary = score(shipped(), input.as_bytes(), Some(&mut out), Reading::all()).unwrap();
         let lines: Vec<serde_json::Value> = String::from_utf8(out)
             .unwrap()
             .lines()
@@ -361,7 +413,7 @@ mod tests {
             r#"{"id": 2, "text": "تحليل ممتاز للوضع الاقتصادي", "label": "ham"}"#,
             "\n",
         );
-        let summary = score(shipped(), input.as_bytes(), None, Half::All).unwrap();
+        let summary = score(shipped(), input.as_bytes(), None, Reading::all()).unwrap();
         assert_eq!(summary.count("abuse", |c| c == Class::Block), 1);
         assert_eq!(summary.spam_precision(), None);
         assert!(!summary.table().contains("spam precision"));
@@ -371,14 +423,32 @@ mod tests {
     #[test]
     fn halves_split_the_lines() {
         let input = "{\"id\":1,\"text\":\"a b\"}\n{\"id\":2,\"text\":\"c d\"}\n{\"id\":3,\"text\":\"e f\"}\n";
-        let first = score(shipped(), input.as_bytes(), None, Half::First).unwrap();
-        let second = score(shipped(), input.as_bytes(), None, Half::Second).unwrap();
+        let first = score(
+            shipped(),
+            input.as_bytes(),
+            None,
+            Reading {
+                half: Half::First,
+                context: true,
+            },
+        )
+        .unwrap();
+        let second = score(
+            shipped(),
+            input.as_bytes(),
+            None,
+            Reading {
+                half: Half::Second,
+                context: true,
+            },
+        )
+        .unwrap();
         assert_eq!((first.lines, second.lines), (2, 1));
     }
 
     #[test]
     fn a_bad_line_is_an_error_naming_it() {
-        let err = score(shipped(), "{\"id\":1}\n".as_bytes(), None, Half::All).unwrap_err();
+        let err = score(shipped(), "{\"id\":1}\n".as_bytes(), None, Reading::all()).unwrap_err();
         assert!(err.starts_with("line 1:"), "{err}");
     }
 }

@@ -1,69 +1,6 @@
-//! `raqib wordlists`: check the word lists as the service would load them, and train the
-//! learned abuse model from labelled JSON Lines.
-
-use std::path::PathBuf;
+//! `raqib wordlists check`: the word lists as the service would load them.
 
 use crate::config::Config;
-
-/// `raqib wordlists train-model`.
-pub fn train_model(
-    inputs: &[PathBuf],
-    half: Option<u8>,
-    ham_rate: f32,
-    calibrate: &[PathBuf],
-    out: &std::path::Path,
-) -> Result<(), String> {
-    use super::score::{Half, labelled_texts};
-    use crate::filter::learned::{Labelled, Training, train};
-    let half = match half {
-        Some(1) => Half::First,
-        Some(_) => Half::Second,
-        None => Half::All,
-    };
-    let mut texts = Vec::new();
-    for path in inputs {
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let read = labelled_texts(std::io::BufReader::new(file), half)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let calibrates = calibrate.is_empty() || calibrate.contains(path);
-        println!(
-            "{}: {} labelled lines{}",
-            path.display(),
-            read.len(),
-            if calibrates {
-                " (sets the cut-off)"
-            } else {
-                ""
-            }
-        );
-        texts.extend(read.into_iter().map(|(text, abusive)| Labelled {
-            text,
-            abusive,
-            calibrates,
-        }));
-    }
-    if !(0.0..1.0).contains(&ham_rate) {
-        return Err("--ham-rate must be at least 0 and below 1".into());
-    }
-    let training = Training {
-        ham_rate,
-        ..Training::default()
-    };
-    let (model, calibration) =
-        train(&texts, training).ok_or("training needs both abuse and ham lines")?;
-    println!(
-        "trained on {} of the {} texts (the rest have too few Arabic letters); cut-off {:.3}: in {}-fold cross-validation it flags {:.1}% of the offensive and {:.1}% of the civil texts of the calibrating files",
-        calibration.texts,
-        texts.len(),
-        calibration.threshold,
-        training.folds,
-        calibration.abuse_flagged * 100.0,
-        calibration.ham_flagged * 100.0
-    );
-    std::fs::write(out, model.to_bytes()).map_err(|e| format!("{}: {e}", out.display()))?;
-    println!("wrote {} (rebuild raqib to ship it)", out.display());
-    Ok(())
-}
 
 /// `raqib wordlists check`.
 pub fn check(config: &Config) -> Result<(), String> {
@@ -96,13 +33,25 @@ pub fn check(config: &Config) -> Result<(), String> {
         loaded.disposable_domains.len(),
         loaded.rules.len()
     );
-    match crate::filter::learned::AbuseModel::shipped() {
-        Some(model) => println!(
-            "  learned abuse model: built in, cut-off {:.3}, weight {}",
-            model.threshold, config.filter.signals.abuse_model
-        ),
-        None => {
-            println!("  learned abuse model: none (wordlists/abuse_model.bin is empty or invalid)")
+    let models = crate::filter::models::Models::shipped();
+    for (name, model, tuning) in [
+        ("abuse", &models.abuse, &config.filter.models.abuse),
+        ("spam", &models.spam, &config.filter.models.spam),
+    ] {
+        match model {
+            Some(_) => println!(
+                "  learned {name} model: built in, counts from p ≥ {:.2} ({} points{})",
+                tuning.threshold,
+                tuning.points,
+                if tuning.certain < 1.0 {
+                    format!(", decides alone from p ≥ {:.2}", tuning.certain)
+                } else {
+                    String::new()
+                }
+            ),
+            None => println!(
+                "  learned {name} model: none (wordlists/models/{name}.bin is empty or invalid)"
+            ),
         }
     }
     let started = std::time::Instant::now();

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::input::{Context, Input};
-use super::learned;
 use super::lexicon::Lexicon;
 use super::lists::{Source, WordLists};
 use super::model::{Action, Category, Field, Hit, Verdict};
+use super::models::Models;
 use super::normalize::{KeyKind, Keys};
 use super::rules::RuleBook;
 use super::settings::FilterSettings;
@@ -25,9 +25,9 @@ pub struct Filter {
     blocked_domains: BTreeMap<String, f32>,
     allowed_domains: Vec<String>,
     disposable_domains: HashSet<String>,
-    /// The learned abuse model, when shipped and its weight is not 0 (decided once here,
-    /// not on every check).
-    abuse_model: Option<&'static learned::AbuseModel>,
+    /// The learned models (none when `signals.abuse_model` is 0: decided once here, not
+    /// on every check).
+    models: Option<&'static Models>,
     settings: FilterSettings,
 }
 
@@ -43,8 +43,8 @@ impl Filter {
             blocked_domains: lists.blocked_domains.clone(),
             allowed_domains: lists.allowed_domains.clone(),
             disposable_domains: lists.disposable_domains.clone(),
-            abuse_model: learned::AbuseModel::shipped()
-                .filter(|_| settings.signals.abuse_model != 0.0),
+            models: Some(Models::shipped())
+                .filter(|m| !m.is_empty() && settings.signals.abuse_model != 0.0),
             settings,
         })
     }
@@ -87,8 +87,15 @@ impl Filter {
         for (rule, span) in self.email_rules.find(&input.email.to_lowercase()) {
             hits.push(rule_hit(rule, Field::Email, Some(span)));
         }
-        if let Some(model) = self.abuse_model {
-            signals::model_signal(model, &body_keys.text, &self.settings.signals, &mut hits);
+        if let Some(models) = self.models {
+            let probabilities = models.probabilities(&body_keys.text);
+            signals::model_hits(
+                models,
+                probabilities,
+                &body_keys.text,
+                &self.settings,
+                &mut hits,
+            );
         }
         let domains = self.domains();
         signals::meta_signals(input, ctx, &self.settings.signals, &domains, &mut hits);
@@ -336,37 +343,61 @@ mod verdicts {
     }
 
     #[test]
-    fn the_learned_model_holds_offence_the_lists_miss_and_can_be_turned_off() {
-        // A curse and threat with no listed word (our own sentence, not in any training set).
-        let body = "يا ويلكم من الله يا ظلمة سيأتي يومكم";
-        let input = Input {
-            body,
-            ..Input::default()
-        };
+    fn the_learned_models_add_named_hits_and_can_be_turned_off() {
+        let models = crate::filter::models::Models::shipped();
         assert!(
-            learned::AbuseModel::shipped().is_some(),
-            "the shipped model loads"
+            models.abuse.is_some() && models.spam.is_some(),
+            "the shipped models load"
         );
         let filter = shipped_with(FilterSettings::default());
-        let verdict = filter.check(&input, &Context::default());
-        assert_eq!(verdict.class, Class::Hold, "{:#?}", verdict.hits);
-        let hit = verdict
+        let check = |filter: &Filter, body: &str| {
+            filter.check(
+                &Input {
+                    body,
+                    ..Input::default()
+                },
+                &Context::default(),
+            )
+        };
+        // Our own sentences.
+        let insult = "انتم شعب جاهل ومتخلف ولا تستحقون اي احترام";
+        let verdict = check(&filter, insult);
+        let named: Vec<&str> = verdict
             .hits
             .iter()
-            .find(|h| h.rule == "signal:abuse_model")
-            .expect("the model's hit");
-        assert_eq!(hit.category, Category::Insult);
-        let civil = Input {
-            body: "ما شاء الله تقرير رائع ومعلومات مفيدة شكرا لكم على المتابعة",
-            ..Input::default()
-        };
-        assert_eq!(filter.check(&civil, &Context::default()).class, Class::Ok);
+            .filter(|h| h.rule == "model:abuse")
+            .filter_map(|h| h.span.map(|(s, e)| &insult[s..e]))
+            .collect();
+        assert!(
+            named.iter().any(|w| ["جاهل", "ومتخلف"].contains(w)),
+            "the model names the words that pushed it: {named:?}"
+        );
+        let ad = "للاستثمار في العملات الرقمية وتحقيق ارباح يومية تواصل معي على الواتساب";
+        let verdict = check(&filter, ad);
+        assert_eq!(verdict.class, Class::Spam, "{:#?}", verdict.hits);
+        assert!(
+            verdict
+                .hits
+                .iter()
+                .any(|h| h.rule == "model:spam" && h.action == Action::Spam)
+        );
+        let civil = "تقرير ممتاز ومعلومات مفيدة شكرا لكم على المتابعة";
+        assert_eq!(check(&filter, civil).class, Class::Ok);
 
         let mut settings = FilterSettings::default();
         settings.signals.abuse_model = 0.0;
         let off = shipped_with(settings);
-        let verdict = off.check(&input, &Context::default());
-        assert_eq!(verdict.class, Class::Ok, "{:#?}", verdict.hits);
+        assert!(
+            check(&off, insult)
+                .hits
+                .iter()
+                .all(|h| !h.rule.starts_with("model:"))
+        );
+        assert_eq!(
+            check(&off, ad).class,
+            Class::Hold,
+            "the rules alone only hold the ad"
+        );
     }
 
     /// Our dialect cases (tests/data/dialects_ar.jsonl: Gulf, Yemeni, Egyptian, Levantine,
@@ -383,7 +414,7 @@ mod verdicts {
             shipped_with(settings),
             cases.as_bytes(),
             None,
-            crate::cli::score::Half::All,
+            crate::cli::score::Reading::all(),
         )
         .unwrap();
         assert_eq!(summary.lines, 720);

@@ -6,13 +6,14 @@
 //! score, and the hits that explain it, each with a span in the text as submitted.
 
 pub mod compiled;
+pub mod features;
 pub mod fingerprint;
 pub mod input;
-pub mod learned;
 pub mod letters;
 pub mod lexicon;
 pub mod lists;
 pub mod model;
+pub mod models;
 pub mod normalize;
 pub mod rules;
 pub mod score;

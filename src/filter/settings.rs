@@ -19,6 +19,8 @@ pub struct FilterSettings {
     /// Abuse-family score from which a comment is blocked outright.
     pub block: f32,
     pub signals: SignalWeights,
+    /// How the learned models' probabilities count.
+    pub models: ModelSettings,
     /// A class every hit of a category forces at least (`{"profanity": "hold"}`), beside
     /// each entry's own action. Identity terms never force more than `hold`.
     pub category_actions: BTreeMap<Category, Action>,
@@ -65,6 +67,11 @@ impl FilterSettings {
         if weights.iter().any(|w| !w.is_finite() || w.abs() > 1_000.0) {
             return Err("signal weights must be numbers between -1000 and 1000".into());
         }
+        for (name, family) in [("abuse", &self.models.abuse), ("spam", &self.models.spam)] {
+            family
+                .validate()
+                .map_err(|why| format!("models.{name}: {why}"))?;
+        }
         Ok(())
     }
 }
@@ -76,6 +83,7 @@ impl Default for FilterSettings {
             spam: 6.0,
             block: 15.0,
             signals: SignalWeights::default(),
+            models: ModelSettings::default(),
             category_actions: BTreeMap::new(),
         }
     }
@@ -115,8 +123,8 @@ pub struct SignalWeights {
     pub trusted_after: u32,
     /// Per comment of the author's marked spam (at most three count).
     pub known_spammer: f32,
-    /// The learned abuse model finds the body offensive (`src/filter/learned.rs`); 0 turns
-    /// the model off. At the default weight it holds a comment alone and never blocks one.
+    /// 0 turns both learned models off (kept from the first model's settings; how the
+    /// models count is in [`ModelSettings`]).
     pub abuse_model: f32,
 }
 
@@ -146,5 +154,89 @@ impl Default for SignalWeights {
             known_spammer: 2.0,
             abuse_model: 1.5,
         }
+    }
+}
+
+/// How the learned models' calibrated probabilities count, per family. Chosen by
+/// `raqib model build` on held-out folds of half 1 (README, "The learned layers").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelSettings {
+    pub abuse: FamilyModel,
+    pub spam: FamilyModel,
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        ModelSettings {
+            // `raqib model build` prints these ("chosen on half 1").
+            abuse: FamilyModel {
+                threshold: 0.8,
+                points: 1.5,
+                per_logit: 0.0,
+                certain: 1.0,
+            },
+            spam: FamilyModel {
+                threshold: 0.7,
+                points: 0.5,
+                per_logit: 0.0,
+                certain: 0.98,
+            },
+        }
+    }
+}
+
+/// One family's model in the score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FamilyModel {
+    /// Probability (0–1) from which the model adds a hit to its family's score.
+    pub threshold: f32,
+    /// Points that hit adds at the threshold (0 turns the model off).
+    pub points: f32,
+    /// Further points per unit of log-odds past the threshold. A model's points never
+    /// reach its family's deciding score alone (spam, block): it adds to the rules.
+    pub per_logit: f32,
+    /// Probability from which the model decides alone: at least `hold` for abuse, `spam`
+    /// for spam. 1 never.
+    pub certain: f32,
+}
+
+impl Default for FamilyModel {
+    fn default() -> Self {
+        FamilyModel {
+            threshold: 0.5,
+            points: 1.5,
+            per_logit: 0.5,
+            certain: 1.0,
+        }
+    }
+}
+
+impl FamilyModel {
+    fn validate(&self) -> Result<(), String> {
+        let probability = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
+        if !probability(self.threshold) || !probability(self.certain) {
+            return Err("threshold and certain are probabilities between 0 and 1".into());
+        }
+        if ![self.points, self.per_logit]
+            .iter()
+            .all(|v| v.is_finite() && (0.0..=100.0).contains(v))
+        {
+            return Err("points and per_logit must be between 0 and 100".into());
+        }
+        Ok(())
+    }
+
+    /// The points a probability `p` adds, before the family's cap.
+    pub fn points_for(&self, p: f32) -> f32 {
+        if self.points == 0.0 || p < self.threshold {
+            return 0.0;
+        }
+        let logit = |x: f32| {
+            let x = x.clamp(1e-6, 1.0 - 1e-6);
+            (x / (1.0 - x)).ln()
+        };
+        self.points + self.per_logit * (logit(p) - logit(self.threshold)).max(0.0)
     }
 }

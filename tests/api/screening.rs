@@ -241,21 +241,22 @@ async fn dialect_insults_and_split_letters_are_held_with_their_spans(app: TestAp
 }
 
 #[tokio::test]
-async fn the_learned_model_holds_through_the_server() {
+async fn the_learned_models_judge_through_the_server() {
     let app = TestApp::sqlite_with(|c| {
         c.filter.signals.abuse_model = raqib::filter::FilterSettings::default().signals.abuse_model
     })
     .await;
-    // A curse and threat with no listed word in it (our own sentence).
+    // An ad whose only listed word is the messenger (our own sentence): the spam model is
+    // sure enough to decide, and names the words that made it so.
     let (class, rules) = screened_as(
         &app,
-        "angry@example.com",
+        "investor@example.com",
         "/news/m",
-        "يا ويلكم من الله يا ظلمة سيأتي يومكم",
+        "للاستثمار في العملات الرقمية وتحقيق ارباح يومية تواصل معي على الواتساب",
     )
     .await;
-    assert_eq!(class, Class::Hold, "{rules:?}");
-    assert_eq!(rules, ["signal:abuse_model"]);
+    assert_eq!(class, Class::Spam, "{rules:?}");
+    assert!(rules.iter().any(|r| r == "model:spam"), "{rules:?}");
     let (class, rules) = screened_as(
         &app,
         "kind@example.com",

@@ -9,7 +9,7 @@ pub use links::{Link, host_and_parents, links, under};
 
 use super::fingerprint::Duplicate;
 use super::input::{Context, Input};
-use super::model::{Category, Field, Hit};
+use super::model::{Action, Category, Field, Hit};
 use super::normalize::Keys;
 use super::settings::SignalWeights;
 
@@ -280,26 +280,99 @@ pub fn duplicate_signal(duplicate: Option<Duplicate>, w: &SignalWeights, out: &m
     }
 }
 
-/// The learned abuse signal: the model's probability past its calibrated cut-off.
-pub fn model_signal(
-    model: &super::learned::AbuseModel,
+/// What a model's probability `p` adds: its category, its points (capped below the
+/// family's deciding score) and its action (deciding alone past `certain`); None below
+/// the family's threshold.
+pub fn model_weight(
+    family: super::models::Family,
+    p: f32,
+    settings: &super::settings::FilterSettings,
+) -> Option<(Category, f32, Action)> {
+    use super::models::Family;
+    let (tuning, category, cap, forced) = match family {
+        Family::Abuse => (
+            &settings.models.abuse,
+            Category::Insult,
+            settings.block * 0.5,
+            Action::Hold,
+        ),
+        Family::Spam => (
+            &settings.models.spam,
+            Category::SpamPhrase,
+            settings.spam - 0.5,
+            Action::Spam,
+        ),
+    };
+    let points = tuning.points_for(p);
+    if points <= 0.0 {
+        return None;
+    }
+    let action = if p >= tuning.certain {
+        forced
+    } else {
+        Action::Score
+    };
+    Some((
+        category,
+        (points.min(cap.max(0.0)) * 100.0).round() / 100.0,
+        action,
+    ))
+}
+
+/// The learned models' hits: for each family whose calibrated probability is past its
+/// threshold, one hit per word that pushed the model most (same rule: it counts once),
+/// so the console highlights them. The points never decide alone (capped below the
+/// family's deciding score) unless the probability is past `certain`.
+pub fn model_hits(
+    models: &super::models::Models,
+    probabilities: super::models::Probabilities,
     key: &super::normalize::Key,
-    w: &SignalWeights,
+    settings: &super::settings::FilterSettings,
     out: &mut Vec<Hit>,
 ) {
-    if let Some(p) = model.probability(key)
-        && p >= model.threshold
-    {
-        out.push(hit(
-            "abuse_model",
-            Category::Insult,
-            w.abuse_model,
-            Field::Body,
-            None,
-            format!(
-                "worded like offensive comments the model was trained on ({:.0}% sure)",
-                p * 100.0
-            ),
-        ));
+    use super::models::Family;
+    let families = [
+        (Family::Abuse, probabilities.abuse),
+        (Family::Spam, probabilities.spam),
+    ];
+    for (family, probability) in families {
+        let (Some(p), Some(_)) = (probability, models.of(family)) else {
+            continue;
+        };
+        let Some((category, weight, action)) = model_weight(family, p, settings) else {
+            continue;
+        };
+        let explanation = format!(
+            "worded like the {} the {} model was trained on ({:.0}% likely)",
+            if family == Family::Abuse {
+                "offensive comments"
+            } else {
+                "spam"
+            },
+            family.as_str(),
+            p * 100.0
+        );
+        let offsets = key.compact().1;
+        let words = models.top_words(family, key, 3);
+        let spans: Vec<Option<(usize, usize)>> = if words.is_empty() {
+            vec![None]
+        } else {
+            words
+                .iter()
+                .map(|&(s, e)| Some(key.raw_span(offsets[s] as usize, offsets[e] as usize)))
+                .collect()
+        };
+        for span in spans {
+            out.push(Hit {
+                rule: format!("model:{}", family.as_str()),
+                category,
+                weight,
+                action,
+                field: Field::Body,
+                span,
+                explanation: explanation.clone(),
+                shadow: false,
+            });
+        }
     }
 }
