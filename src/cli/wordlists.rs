@@ -61,5 +61,23 @@ pub fn check(config: &Config) -> Result<(), String> {
         filter.term_count(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    let civil = source.civil_words();
+    let inside = filter.inside_civil_words(&civil, 5);
+    println!(
+        "  {} frequent civil words checked; {} entries fire inside one seen 5 times or more{}",
+        civil.len(),
+        inside.len(),
+        if inside.is_empty() {
+            ""
+        } else {
+            " (mark them exact with a trailing `=`):"
+        }
+    );
+    for found in &inside {
+        println!(
+            "    warning: {} fires inside «{}» ({} times in civil texts)",
+            found.rule, found.word, found.count
+        );
+    }
     Ok(())
 }

@@ -17,14 +17,14 @@ use super::spec::{Language, MatchMode, TermSpec};
 
 /// Arabic proclitics and their combinations, as they appear in the text key. «هال» is the
 /// Gulf and Levantine demonstrative article («هالحمار», «بهالكلام»: "this …").
-const PREFIXES: &[&str] = &[
+pub(super) const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ك", "ل", "ال", "لل", "وال", "فال", "بال", "كال", "ولل", "فلل", "وب", "فب",
     "ول", "فل", "وك", "فك", "يا", "ويا", "يال", "وبال", "فبال", "س", "وس", "فس", "هال", "وهال",
     "بهال", "فهال", "لهال",
 ];
 
 /// Arabic pronoun, dual and plural suffixes.
-const SUFFIXES: &[&str] = &[
+pub(super) const SUFFIXES: &[&str] = &[
     "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "ني", "نا", "ان", "ين", "ون", "ات",
     "وا", "يه", "يها", "يهم", "يك", "ين", "تين", "تهم", "ته", "تها", "تك", "تي", "ش",
 ];
@@ -241,6 +241,9 @@ fn boundaries_ok(entry: &Entry, text: &str, start: usize, end: usize) -> bool {
     let word_end = text[end..].find(' ').map(|i| end + i).unwrap_or(text.len());
     let prefix = &text[word_start..start];
     let suffix = &text[end..word_end];
+    if entry.spec.mode == MatchMode::Exact {
+        return prefix.is_empty() && suffix.is_empty();
+    }
     let takes_affixes = entry.letters >= 3;
     let start_ok =
         prefix.is_empty() || (entry.arabic && takes_affixes && clitic_prefix(prefix, entry.first));

@@ -80,6 +80,13 @@ impl Source {
         }
     }
 
+    /// The frequent civil words (`civil_words.txt`: `word | count`), or none.
+    pub fn civil_words(&self) -> Vec<(String, u32)> {
+        self.read("civil_words.txt")
+            .map(|text| super::guard::parse_counts(&text))
+            .unwrap_or_default()
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Source::Dir(dir) => dir.display().to_string(),
@@ -187,9 +194,10 @@ pub fn load(source: &Source) -> Result<WordLists, Vec<ListError>> {
                     }
                 }
                 _ => {
-                    let (entry, mode) = match entry.strip_suffix('*') {
-                        Some(stem) => (stem.trim(), MatchMode::Prefix),
-                        None => (entry, list.mode),
+                    let (entry, mode) = match (entry.strip_suffix('*'), entry.strip_suffix('=')) {
+                        (Some(stem), _) => (stem.trim(), MatchMode::Prefix),
+                        (_, Some(stem)) => (stem.trim(), MatchMode::Exact),
+                        _ => (entry, list.mode),
                     };
                     let key = match validate_term(entry) {
                         Ok(key) => key,

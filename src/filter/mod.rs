@@ -8,6 +8,7 @@
 pub mod compiled;
 pub mod features;
 pub mod fingerprint;
+pub mod guard;
 pub mod input;
 pub mod letters;
 pub mod lexicon;

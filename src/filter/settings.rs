@@ -177,9 +177,9 @@ impl Default for ModelSettings {
                 certain: 1.0,
             },
             spam: FamilyModel {
-                threshold: 0.7,
+                threshold: 0.9,
                 points: 0.5,
-                per_logit: 0.0,
+                per_logit: 0.5,
                 certain: 0.98,
             },
         }

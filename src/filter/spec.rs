@@ -102,6 +102,10 @@ pub enum MatchMode {
     Phrase,
     /// The start of a word.
     Prefix,
+    /// The word itself only: no clitics, no suffixes, not merged with an article (for an
+    /// entry that would otherwise fire inside everyday words: «بدو» inside «بدون», «لعين»
+    /// inside «العين»). Written with a trailing `=` in list files.
+    Exact,
 }
 
 impl TermSpec {

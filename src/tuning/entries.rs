@@ -141,15 +141,16 @@ pub fn term_key(term: &str, category: Category) -> Result<String, (FieldCode, St
             Err((FieldCode::Invalid, format!("{term:?} is not a domain name")))
         };
     }
-    let (stem, _) = split_prefix(term);
+    let (stem, _) = split_mode(term);
     validate_term(stem).map_err(|detail| (FieldCode::TooShort, detail))
 }
 
-/// `fuck*` → (`fuck`, prefix).
-fn split_prefix(term: &str) -> (&str, bool) {
-    match term.strip_suffix('*') {
-        Some(stem) => (stem.trim(), true),
-        None => (term, false),
+/// `fuck*` → (`fuck`, prefix); `بدو=` → (`بدو`, exact).
+fn split_mode(term: &str) -> (&str, Option<MatchMode>) {
+    match (term.strip_suffix('*'), term.strip_suffix('=')) {
+        (Some(stem), _) => (stem.trim(), Some(MatchMode::Prefix)),
+        (_, Some(stem)) => (stem.trim(), Some(MatchMode::Exact)),
+        _ => (term, None),
     }
 }
 
@@ -172,7 +173,7 @@ pub fn new_term(input: &TermInput) -> Result<StoredTerm, FieldErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (stem, prefix) = split_prefix(input.term.trim());
+    let (stem, marked) = split_mode(input.term.trim());
     let term = if is_domain_category(input.category) {
         key.clone()
     } else {
@@ -187,11 +188,7 @@ pub fn new_term(input: &TermInput) -> Result<StoredTerm, FieldErrors> {
         category: input.category,
         weight: input.weight,
         action: capped(input.category, input.action.unwrap_or_default()),
-        mode: if prefix {
-            MatchMode::Prefix
-        } else {
-            input.mode.unwrap_or_default()
-        },
+        mode: marked.or(input.mode).unwrap_or_default(),
         shadow: input.shadow.unwrap_or(false),
         enabled: input.enabled.unwrap_or(true),
         note: input.note.clone().filter(|n| !n.trim().is_empty()),
@@ -213,6 +210,7 @@ pub fn patched_term(current: &StoredTerm, patch: &TermPatch) -> Result<StoredTer
     let input = TermInput {
         term: match current.mode {
             MatchMode::Prefix => format!("{}*", current.term),
+            MatchMode::Exact => format!("{}=", current.term),
             _ => current.term.clone(),
         },
         category: patch.category.unwrap_or(current.category),

@@ -208,8 +208,10 @@ pub fn to_text(terms: &[StoredTerm]) -> String {
     let mut out = String::new();
     for t in terms {
         out.push_str(&t.term);
-        if t.mode == MatchMode::Prefix {
-            out.push('*');
+        match t.mode {
+            MatchMode::Prefix => out.push('*'),
+            MatchMode::Exact => out.push('='),
+            _ => {}
         }
         out.push_str(&format!(" | {}\n", t.weight));
     }
