@@ -20,7 +20,15 @@ pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f
     let (mut abuse, mut spam, mut neutral) = (0f32, 0f32, 0f32);
     let mut identity = 0usize;
     let mut floor = Class::Ok;
+    // A way to reach the author (a phone number, a messenger handle) beside ad wording
+    // from the lists is an ad, whatever the sum: readers quoting a hotline do not also
+    // write "contact us for loans".
+    let (mut reach, mut ad_wording) = (false, false);
     for hit in by_rule {
+        reach |= matches!(hit.category, Category::Phone | Category::Contact) && hit.weight > 0.0;
+        ad_wording |= hit.category == Category::SpamPhrase
+            && hit.rule.starts_with("list:")
+            && hit.weight >= settings.signals.ad_with_contact_min;
         floor = floor.max(hit.action.floor());
         if let Some(action) = settings.category_actions.get(&hit.category) {
             let forced = action.floor();
@@ -53,6 +61,9 @@ pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f
     } else {
         Class::Ok
     };
+    if reach && ad_wording && settings.signals.ad_with_contact_min > 0.0 {
+        floor = floor.max(Class::Spam);
+    }
     class = class.max(floor);
     if flood {
         class = class.max(Class::Hold);
@@ -76,6 +87,32 @@ mod tests {
             explanation: String::new(),
             shadow: false,
         }
+    }
+
+    #[test]
+    fn a_way_to_reach_the_author_beside_ad_wording_is_spam() {
+        // Weights that sum below the spam threshold (6): only the pairing makes spam.
+        let mut s = FilterSettings::default();
+        s.signals.ad_with_contact_min = 2.0;
+        let phone = hit("signal:phone", Category::Phone, 3.5);
+        let ad = hit("list:ar/spam:قروض فورية", Category::SpamPhrase, 2.0);
+        assert_eq!(
+            decide(&[phone.clone(), ad.clone()], &s, false).0,
+            Class::Spam
+        );
+        // Either alone holds at most; a weak phrase with a phone is not enough.
+        assert_eq!(
+            decide(std::slice::from_ref(&phone), &s, false).0,
+            Class::Hold
+        );
+        let weak = hit("list:ar/spam:للتواصل", Category::SpamPhrase, 1.0);
+        assert_eq!(decide(&[phone.clone(), weak], &s, false).0, Class::Hold);
+        // The model's spam hit is not ad wording from the lists.
+        let model = hit("model:spam", Category::SpamPhrase, 2.0);
+        assert_eq!(decide(&[phone.clone(), model], &s, false).0, Class::Hold);
+        let mut off = s.clone();
+        off.signals.ad_with_contact_min = 0.0;
+        assert_eq!(decide(&[phone, ad], &off, false).0, Class::Hold);
     }
 
     #[test]

@@ -63,6 +63,7 @@ impl FilterSettings {
             s.trusted_author,
             s.known_spammer,
             s.abuse_model,
+            s.ad_with_contact_min,
         ];
         if weights.iter().any(|w| !w.is_finite() || w.abs() > 1_000.0) {
             return Err("signal weights must be numbers between -1000 and 1000".into());
@@ -123,6 +124,9 @@ pub struct SignalWeights {
     pub trusted_after: u32,
     /// Per comment of the author's marked spam (at most three count).
     pub known_spammer: f32,
+    /// A phone number or messenger handle beside a listed ad phrase of at least this
+    /// weight makes the comment spam (0: never).
+    pub ad_with_contact_min: f32,
     /// 0 turns both learned models off (kept from the first model's settings; how the
     /// models count is in [`ModelSettings`]).
     pub abuse_model: f32,
@@ -153,6 +157,7 @@ impl Default for SignalWeights {
             trusted_after: 3,
             known_spammer: 2.0,
             abuse_model: 1.5,
+            ad_with_contact_min: 3.0,
         }
     }
 }
