@@ -14,7 +14,7 @@ export const CATEGORIES = ['profanity', 'insult', 'hate', 'identity', 'spam_phra
   'domain_block', 'domain_allow', 'disposable_email', 'link', 'phone', 'repetition', 'duplicate',
   'honeypot', 'timing', 'reputation', 'rule'];
 export const ACTIONS = ['score', 'hold', 'spam', 'block'];
-export const MATCHES = ['token', 'phrase', 'prefix'];
+export const MATCHES = ['token', 'phrase', 'prefix', 'exact'];
 export const TARGETS = ['body', 'name', 'email', 'url'];
 export const ROLES = ['moderator', 'admin'];
 export const CLASSES = ['ok', 'hold', 'spam', 'block'];

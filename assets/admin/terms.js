@@ -121,7 +121,7 @@ export function termRow(term, stagedAs) {
     class: (term.enabled ? '' : 'disabled') + (editing ? ' editing' : '') + (stagedAs ? ' staged' : ''),
   });
   const termCell = el('td', { class: 'term-cell' }, [
-    el('bdi', { dir: 'auto', text: term.term + (term.match === 'prefix' ? '*' : '') }),
+    el('bdi', { dir: 'auto', text: term.term + ({ prefix: '*', exact: '=' }[term.match] || '') }),
     term.key && term.key !== term.term ? el('span', { class: 'term-key', title: t('terms.keyTitle') },
       ['= ', el('bdi', { dir: 'auto', text: term.key })]) : null,
   ]);

@@ -74,6 +74,7 @@ export const ADMIN_AR = {
   'match.token': 'كلمة كاملة',
   'match.phrase': 'عبارة',
   'match.prefix': 'بداية كلمة',
+  'match.exact': 'الكلمة نفسها فقط',
   'target.body': 'النص',
   'target.name': 'الاسم',
   'target.email': 'البريد',

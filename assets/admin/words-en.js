@@ -74,6 +74,7 @@ export const ADMIN_EN = {
   'match.token': 'whole word',
   'match.phrase': 'phrase',
   'match.prefix': 'word start',
+  'match.exact': 'the word itself only',
   'target.body': 'text',
   'target.name': 'name',
   'target.email': 'email',

@@ -15,6 +15,7 @@ use crate::support::{TestApp, TestResponse};
 
 both!(
     an_added_term_affects_the_very_next_submission,
+    an_exact_term_matches_only_the_word_itself,
     a_second_replica_picks_up_a_new_version,
     bad_terms_and_over_broad_patterns_are_refused_with_the_reason,
     restoring_an_old_version_brings_back_its_terms_and_settings,
@@ -861,4 +862,30 @@ async fn moderators_cannot_tune_the_filter(app: TestApp) {
     }
     let anonymous = app.get("/api/v1/admin/filter/stats").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+/// `"match": "exact"` (or a trailing `=`): the word itself only, not behind clitics or an
+/// article, for a term that would otherwise fire inside everyday words.
+async fn an_exact_term_matches_only_the_word_itself(app: TestApp) {
+    let token = admin(&app).await;
+    let added = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/admin/filter/terms",
+        Some(json!({"term": "زرزور=", "category": "insult", "weight": 3})),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    assert_eq!(added.json()["term"]["match"], "exact");
+    assert_eq!(added.json()["term"]["term"], "زرزور");
+    let alone = app.submit_ok("/news/x", "انت زرزور").await;
+    assert!(rules(&class_of(&app, alone).await.1).contains(&"list:admin:زرزور".to_string()));
+    let inflected = app.submit_ok("/news/x", "هذا الزرزور يغرد كل صباح").await;
+    assert!(
+        !rules(&class_of(&app, inflected).await.1)
+            .iter()
+            .any(|r| r.contains("زرزور")),
+        "not behind the article"
+    );
 }
