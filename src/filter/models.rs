@@ -260,8 +260,9 @@ impl Models {
     }
 }
 
-/// Letters in a key's one-byte form, and how many of them are Arabic (bytes 0x80–0xFE).
-fn letters(bytes: &[u8]) -> (usize, usize) {
+/// Letters in a key's one-byte form, and how many of them are Arabic (bytes 0x80–0xFE):
+/// what decides whether the models are asked about a text (training reads it too).
+pub fn letters(bytes: &[u8]) -> (usize, usize) {
     let mut letters = 0;
     let mut arabic = 0;
     for &b in bytes {

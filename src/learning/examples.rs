@@ -3,7 +3,7 @@
 //! the text came from (for leave-one-corpus-out evaluation).
 
 use crate::filter::features;
-use crate::filter::models::{Family, MIN_ARABIC_LETTERS, MIN_LETTERS};
+use crate::filter::models::{Family, MIN_ARABIC_LETTERS, MIN_LETTERS, letters};
 use crate::filter::normalize::text_key;
 
 /// One labelled text as given: its text, whether it belongs to the family, the corpus it
@@ -38,7 +38,6 @@ impl Example {
 /// The examples of one family, with the names of their corpora.
 #[derive(Clone, Debug, Default)]
 pub struct Examples {
-    pub family: Option<Family>,
     pub corpora: Vec<String>,
     pub items: Vec<Example>,
 }
@@ -47,15 +46,10 @@ impl Examples {
     /// The texts the model of `family` will be asked about at check time (the same
     /// letter counts as [`crate::filter::models::Models::probabilities`]), as examples.
     pub fn of(family: Family, texts: &[Labelled]) -> Examples {
-        let mut examples = Examples {
-            family: Some(family),
-            ..Examples::default()
-        };
+        let mut examples = Examples::default();
         for (index, labelled) in texts.iter().enumerate() {
             let key = text_key(&labelled.text);
-            let bytes = key.compact().0;
-            let arabic = bytes.iter().filter(|&&b| (0x80..0xFF).contains(&b)).count();
-            let letters = arabic + bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            let (letters, arabic) = letters(key.compact().0);
             let asked =
                 letters >= MIN_LETTERS && (family == Family::Spam || arabic >= MIN_ARABIC_LETTERS);
             if !asked {

@@ -214,15 +214,20 @@ async fn logins_set_a_strict_cookie_and_failures_are_refused_and_audited(app: Te
     assert_eq!(broken.code(), "invalid_json");
 }
 
-async fn cookie_sessions_need_the_services_own_origin_to_change_state(app: TestApp) {
-    add_user(&app, "sara", Role::Moderator, "a long test password").await;
-    let cookie = login(&app, "sara", "a long test password").await.headers["set-cookie"]
+/// The `name=value` of the session cookie a login of `name` sets.
+async fn session_cookie(app: &TestApp, name: &str) -> String {
+    login(app, name, "a long test password").await.headers["set-cookie"]
         .to_str()
         .unwrap()
         .split(';')
         .next()
         .unwrap()
-        .to_string();
+        .to_string()
+}
+
+async fn cookie_sessions_need_the_services_own_origin_to_change_state(app: TestApp) {
+    add_user(&app, "sara", Role::Moderator, "a long test password").await;
+    let cookie = session_cookie(&app, "sara").await;
     let read = Request::get("/api/v1/moderation/audit")
         .header("cookie", &cookie)
         .body(Body::empty())
@@ -271,13 +276,7 @@ async fn cookie_sessions_need_the_services_own_origin_to_change_state(app: TestA
 #[tokio::test]
 async fn the_csrf_check_compares_the_scheme_the_browser_used() {
     async fn logout(app: &TestApp, origin: &str, proto: Option<&str>) -> StatusCode {
-        let cookie = login(app, "sara", "a long test password").await.headers["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let cookie = session_cookie(app, "sara").await;
         let mut request = Request::post("/api/v1/auth/logout")
             .header("cookie", cookie)
             .header("host", "comments.example.com")
