@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::filter::{Filter, Source};
 use crate::gates::captcha::{CaptchaSource, Captchas, CrateRenderer};
 use crate::gates::ratelimit::Limiter;
+use crate::moderation::shipped::Outcome;
 use crate::notify::webhook::Webhook;
 use crate::secrets::keys::Secrets;
 use crate::store::{self, Store, StoreError, now_ms};
@@ -268,17 +269,17 @@ pub async fn live_filter(
     config: &Config,
     store: &Arc<dyn Store>,
 ) -> Result<(i64, Filter), StartError> {
+    let source = Source::dir_or_embedded(std::path::Path::new(&config.wordlists));
+    let lists = crate::filter::lists::load(&source).map_err(|errors| {
+        StartError::Filter(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
     if store.current_filter_version().await?.is_none() {
-        let source = Source::dir_or_embedded(std::path::Path::new(&config.wordlists));
-        let lists = crate::filter::lists::load(&source).map_err(|errors| {
-            StartError::Filter(
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        })?;
         let edit = tuning::seed_edit(&lists, &config.filter, now_ms());
         match store.apply_filter_edit(edit).await {
             Ok(done) => tracing::info!(
@@ -289,6 +290,21 @@ pub async fn live_filter(
             // Another replica seeded it first.
             Err(StoreError::Conflict) => {}
             Err(err) => return Err(err.into()),
+        }
+    } else {
+        let outcome =
+            crate::moderation::shipped::bring_shipped(store, &lists, &config.filter, now_ms())
+                .await?;
+        match outcome {
+            Outcome::Applied(version) => tracing::info!(
+                version,
+                "the shipped word lists changed: applied as a new filter version"
+            ),
+            Outcome::Offered(candidate) => tracing::info!(
+                candidate,
+                "the shipped word lists changed and admins have changed the filter: offered as a candidate (admin page, versions)"
+            ),
+            Outcome::UpToDate | Outcome::AlreadyOffered => {}
         }
     }
     let state = store

@@ -24,6 +24,8 @@
  *              remove_rules, settings?, days, comments?}
  *   versions   GET  /api/v1/admin/filter/versions?limit, GET .../versions/{n},
  *              POST .../versions/{n}/restore
+ *   candidates GET  /api/v1/admin/filter/candidates, POST .../candidates/{id}/promote|dismiss,
+ *              POST /api/v1/admin/filter/backtest (a candidate's proposal)
  *   stats      GET  /api/v1/admin/filter/stats?days
  *   users      GET|POST /api/v1/admin/users, PATCH .../users/{id}, POST .../users/{id}/password
  *   tokens     GET|POST /api/v1/admin/tokens, DELETE .../tokens/{id}
@@ -71,6 +73,7 @@ import {
   onUserRowsClick, renderUsers,
 } from './users.js';
 import { loadVersions, onVersionsClick, renderVersions } from './versions.js';
+import { onCandidatesClick } from './candidates.js';
 import { ADMIN_AR } from './words-ar.js';
 import { ADMIN_EN } from './words-en.js';
 
@@ -242,6 +245,7 @@ function wireAdmin() {
 
   // Versions.
   hook('version-rows').addEventListener('click', onVersionsClick);
+  hook('candidates').addEventListener('click', onCandidatesClick);
   hook('versions-refresh').addEventListener('click', loadVersions);
   hook('versions-limit').addEventListener('change', function (event) {
     state.versions.limit = Number(event.currentTarget.value) || 50;

@@ -21,6 +21,7 @@ import { loadTerms } from './terms.js';
 import { renderTestForm } from './testbox.js';
 import { loadUsers } from './users.js';
 import { loadVersions } from './versions.js';
+import { loadCandidates } from './candidates.js';
 
 /**
  * Signed in, but the admin API says 403: a moderator, or an account that must change its
@@ -138,7 +139,7 @@ export function loadTab(name) {
   else if (name === 'settings' && !state.settings.loaded) loadSettings();
   else if (name === 'test') renderTestForm();
   else if (name === 'proposal') renderStage();
-  else if (name === 'versions') loadVersions();
+  else if (name === 'versions') { loadVersions(); loadCandidates(); }
   else if (name === 'stats' && !state.stats.loaded) loadRuleStats();
   else if (name === 'users') loadUsers();
 }

@@ -10,7 +10,7 @@ import { emptyStage } from './stage.js';
 
 export const F = '/api/v1/admin/filter';
 // src/filter/model.rs, word-list categories first.
-export const CATEGORIES = ['profanity', 'insult', 'hate', 'identity', 'spam_phrase', 'contact', 'obfuscation',
+export const CATEGORIES = ['profanity', 'insult', 'hate', 'threat', 'identity', 'dehumanizing', 'spam_phrase', 'contact', 'obfuscation',
   'domain_block', 'domain_allow', 'disposable_email', 'link', 'phone', 'repetition', 'duplicate',
   'honeypot', 'timing', 'reputation', 'rule'];
 export const ACTIONS = ['score', 'hold', 'spam', 'block'];
@@ -23,7 +23,7 @@ export const TABS = ['terms', 'rules', 'settings', 'test', 'proposal', 'versions
 export const SIGNALS = ['link', 'phone', 'spelled_phone', 'email_in_text', 'obfuscated_link', 'hidden_characters',
   'mixed_script', 'split_letters', 'repeated_word', 'shouting', 'emoji_flood', 'disposable_email',
   'honeypot', 'too_fast', 'too_fast_ms', 'duplicate_other', 'duplicate_same', 'trusted_author',
-  'trusted_after', 'known_spammer', 'identity_boost', 'abuse_model'];
+  'trusted_after', 'known_spammer', 'identity_boost', 'group_dehumanizing', 'abuse_model'];
 export const INTEGER_SIGNALS = ['too_fast_ms', 'trusted_after'];
 export const STAGE_KEY = 'raqib.admin.stage';
 // An approved share at or above these marks a rule as harmful / suspect in the statistics.

@@ -137,7 +137,7 @@ impl Filter {
         for m in self.lexicon.find(raw, keys) {
             let entry = &self.lexicon.entries()[m.entry];
             let spec = &entry.spec;
-            let weight = if spec.category == Category::Identity {
+            let weight = if spec.category.is_qualifier() {
                 0.0
             } else {
                 spec.weight

@@ -62,6 +62,9 @@ pub struct Lexicon {
     /// Pattern id → entries with that key.
     patterns: Vec<Vec<usize>>,
     entries: Vec<Entry>,
+    /// One-word entries of four letters or more with one inner letter left out → the
+    /// entries: what a word with that letter masked ("f*ck") reads without the symbol.
+    masked: HashMap<String, Vec<usize>>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -99,6 +102,7 @@ impl Lexicon {
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut keys: Vec<String> = Vec::new();
         let mut patterns: Vec<Vec<usize>> = Vec::new();
+        let mut masked: HashMap<String, Vec<usize>> = HashMap::new();
         for spec in specs {
             let key = validate_term(&spec.term).map_err(|e| format!("{:?}: {e}", spec.term))?;
             let arabic = key.chars().any(is_arabic_letter);
@@ -115,6 +119,12 @@ impl Lexicon {
                 });
                 if !patterns[pattern].contains(&index) {
                     patterns[pattern].push(index);
+                }
+            }
+            for variant in masked_variants(&key) {
+                let found = masked.entry(variant).or_default();
+                if !found.contains(&index) {
+                    found.push(index);
                 }
             }
             entries.push(Entry {
@@ -146,6 +156,7 @@ impl Lexicon {
             automaton,
             patterns,
             entries,
+            masked,
         })
     }
 
@@ -175,7 +186,12 @@ impl Lexicon {
                 let (start, end) = (offsets[m.start()] as usize, offsets[m.end()] as usize);
                 for &index in &self.patterns[m.pattern().as_usize()] {
                     let entry = &self.entries[index];
-                    if kind == KeyKind::Leet && entry.spec.language != Language::En {
+                    let language_reads = match kind {
+                        KeyKind::Leet => entry.spec.language == Language::En,
+                        KeyKind::Arabizi => entry.spec.language == Language::Arabizi,
+                        KeyKind::Text | KeyKind::Joined => true,
+                    };
+                    if !language_reads {
                         continue;
                     }
                     if !boundaries_ok(entry, text, start, end) {
@@ -192,8 +208,35 @@ impl Lexicon {
                 }
             }
         }
+        self.find_masked(keys, &mut found);
         self.drop_repeats(raw, &mut found);
         found
+    }
+
+    /// Words with one letter masked ("f*ck", «ك*ب»): the word without the symbol, and
+    /// without an Arabic proclitic, against the entries with one letter left out. Found
+    /// as a disguise (the joined kind).
+    fn find_masked(&self, keys: &Keys, found: &mut Vec<Match>) {
+        for word in &keys.masked {
+            let bare = PREFIXES
+                .iter()
+                .filter_map(|p| word.key.strip_prefix(p))
+                .filter(|rest| rest.chars().count() >= 3);
+            for candidate in std::iter::once(word.key.as_str()).chain(bare) {
+                for &index in self.masked.get(candidate).into_iter().flatten() {
+                    if !found
+                        .iter()
+                        .any(|f| f.entry == index && f.span == word.span)
+                    {
+                        found.push(Match {
+                            entry: index,
+                            kind: KeyKind::Joined,
+                            span: word.span,
+                        });
+                    }
+                }
+            }
+        }
     }
 
     /// Drops matches that count the same words twice within one list: a match inside a
@@ -233,6 +276,24 @@ impl Lexicon {
         let mut keep = keep.into_iter();
         found.retain(|_| keep.next().unwrap_or(true));
     }
+}
+
+/// A one-word key of four letters or more with each inner letter left out in turn.
+fn masked_variants(key: &str) -> Vec<String> {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() < 4 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return Vec::new();
+    }
+    (1..chars.len() - 1)
+        .map(|skip| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != skip)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
 }
 
 /// Is `[start, end)` of `text` a word (with allowed clitics) for `entry`?
@@ -480,6 +541,45 @@ mod tests {
         assert_eq!(found.len(), 1);
         let (s, e) = found[0].span;
         assert_eq!(&text[s..e], "و ا ت س ا ب");
+    }
+
+    #[test]
+    fn evasions_inside_a_word_are_undone() {
+        use Language::*;
+        let lex = lexicon(&[
+            ("حمار", Ar),
+            ("كلب", Ar),
+            ("fuck*", En),
+            ("shit", En),
+            ("bitch", En),
+            ("7mar", Arabizi),
+            ("sharmoota", Arabizi),
+        ]);
+        let cases: &[(&str, &[&str], &str)] = &[
+            ("يا حم.ار", &["حمار"], "a word cut by a dot"),
+            ("انت كل*ب", &["كلب"], "a word cut by a star"),
+            ("يا ح-م-ا-ر", &["حمار"], "every letter cut by a dash"),
+            ("يا ح م ا ا ا ر", &["حمار"], "split and stretched"),
+            ("f u u u c k you", &["fuck"], "split and stretched Latin"),
+            ("what the f*ck", &["fuck"], "one letter masked by a star"),
+            ("sh#t happens", &["shit"], "one letter masked by a hash"),
+            ("you b!tch", &["bitch"], "a letter cut out by a symbol"),
+            ("يا ح*ار", &["حمار"], "an Arabic letter masked"),
+            ("يالح*ار", &["حمار"], "masked behind a clitic"),
+            ("enta 7m4r", &["7mar"], "Arabizi with a leet vowel"),
+            ("ya sh4rm00ta", &["sharmoota"], "Arabizi with leet vowels"),
+            (
+                "الجو ح*ار اليوم؟",
+                &["حمار"],
+                "a masked letter is read as a disguise",
+            ),
+            ("كم السعر؟ 50$", &[], "a price is not a mask"),
+            ("email me at a@b", &[], "too short to be a masked word"),
+            ("سألت: لماذا?كيف", &[], "punctuation between long words"),
+        ];
+        for (text, want, why) in cases {
+            assert_eq!(matched(&lex, text), *want, "{why}: {text}");
+        }
     }
 
     #[test]

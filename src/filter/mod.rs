@@ -19,6 +19,8 @@ pub mod normalize;
 pub mod rules;
 pub mod score;
 pub mod settings;
+#[cfg(test)]
+mod shipped_cases;
 pub mod signals;
 pub mod spec;
 

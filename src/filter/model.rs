@@ -43,6 +43,11 @@ pub enum Category {
     Hate,
     /// Nationalities, sects, groups: never condemns alone, raises an insult.
     Identity,
+    /// Threats, death wishes and calls to violence (which need no insult word).
+    Threat,
+    /// Words that dehumanize a group (vermin, plague, cancer): never count alone (they
+    /// are ordinary words in the news); beside an identity term they are hate.
+    Dehumanizing,
     SpamPhrase,
     Contact,
     Link,
@@ -76,11 +81,16 @@ impl Category {
     pub fn family(self) -> Family {
         use Category::*;
         match self {
-            Profanity | Insult | Hate | Identity => Family::Abuse,
+            Profanity | Insult | Hate | Identity | Threat | Dehumanizing => Family::Abuse,
             SpamPhrase | Contact | Link | DomainBlock | Phone | DisposableEmail | Duplicate
             | Honeypot | Timing | Obfuscation => Family::Spam,
             DomainAllow | Repetition | Reputation | Rule => Family::Neutral,
         }
+    }
+
+    /// Categories that never count alone: they only qualify other abuse.
+    pub fn is_qualifier(self) -> bool {
+        matches!(self, Category::Identity | Category::Dehumanizing)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +100,8 @@ impl Category {
             Insult => "insult",
             Hate => "hate",
             Identity => "identity",
+            Threat => "threat",
+            Dehumanizing => "dehumanizing",
             SpamPhrase => "spam_phrase",
             Contact => "contact",
             Link => "link",

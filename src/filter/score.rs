@@ -10,6 +10,14 @@
 use super::model::{Category, Class, Family, Hit};
 use super::settings::FilterSettings;
 
+/// A raw byte span.
+type Span = (usize, usize);
+
+/// How far apart (bytes of the raw text, about five Arabic words) a group word and a
+/// dehumanizing word may be to be read together: «الـX حشرات», not a nationality in one
+/// sentence and pest control in the next.
+const GROUP_DISTANCE: usize = 64;
+
 /// The class and score of a set of hits.
 pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f32) {
     // A comment has tens of hits: sorting them beats hashing every rule id.
@@ -19,6 +27,7 @@ pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f
     by_rule.dedup_by(|later, kept| later.rule == kept.rule);
     let (mut abuse, mut spam, mut neutral) = (0f32, 0f32, 0f32);
     let mut identity = 0usize;
+    let (mut groups, mut dehumanizing): (Vec<Span>, Vec<Span>) = (Vec::new(), Vec::new());
     let mut floor = Class::Ok;
     // A way to reach the author (a phone number, a messenger handle) beside ad wording
     // from the lists is an ad, whatever the sum: readers quoting a hotline do not also
@@ -32,19 +41,33 @@ pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f
         floor = floor.max(hit.action.floor());
         if let Some(action) = settings.category_actions.get(&hit.category) {
             let forced = action.floor();
-            // Identity terms never condemn alone, whatever an admin sets.
-            floor = floor.max(if hit.category == Category::Identity {
+            // Identity and dehumanizing terms never condemn alone, whatever an admin sets.
+            floor = floor.max(if hit.category.is_qualifier() {
                 forced.min(Class::Hold)
             } else {
                 forced
             });
         }
         match (hit.category, hit.category.family()) {
-            (Category::Identity, _) => identity += 1,
+            (Category::Identity, _) => {
+                identity += 1;
+                groups.extend(hit.span);
+            }
+            (Category::Dehumanizing, _) => dehumanizing.extend(hit.span),
             (_, Family::Abuse) => abuse += hit.weight,
             (_, Family::Spam) => spam += hit.weight,
             (_, Family::Neutral) => neutral += hit.weight,
         }
+    }
+    // «they are insects» is an ordinary sentence about insects; «the Xs are insects» is
+    // hate against a group.
+    let near = |a: &Span, b: &Span| a.0.max(b.0).saturating_sub(a.1.min(b.1)) <= GROUP_DISTANCE;
+    let called_vermin = dehumanizing
+        .iter()
+        .any(|d| groups.iter().any(|g| near(d, g)));
+    if called_vermin && settings.signals.group_dehumanizing > 0.0 {
+        abuse += settings.signals.group_dehumanizing;
+        floor = floor.max(Class::Hold);
     }
     if abuse > 0.0 {
         abuse += settings.signals.identity_boost * identity.min(2) as f32;
@@ -87,6 +110,11 @@ mod tests {
             explanation: String::new(),
             shadow: false,
         }
+    }
+
+    fn at(mut hit: Hit, span: (usize, usize)) -> Hit {
+        hit.span = Some(span);
+        hit
     }
 
     #[test]
@@ -151,6 +179,32 @@ mod tests {
                 ],
                 Class::Hold,
                 "identity raises an insult",
+            ),
+            (
+                vec![hit("d", Category::Dehumanizing, 0.0)],
+                Class::Ok,
+                "a dehumanizing word alone is an ordinary word",
+            ),
+            (
+                vec![
+                    at(hit("d", Category::Dehumanizing, 0.0), (20, 30)),
+                    at(hit("i", Category::Identity, 0.0), (0, 12)),
+                ],
+                Class::Hold,
+                "a group called vermin is hate",
+            ),
+            (
+                vec![
+                    at(hit("d", Category::Dehumanizing, 0.0), (300, 310)),
+                    at(hit("i", Category::Identity, 0.0), (0, 12)),
+                ],
+                Class::Ok,
+                "a group word and pest control sentences apart",
+            ),
+            (
+                vec![hit("t", Category::Threat, 3.0)],
+                Class::Hold,
+                "a call to violence holds without an insult word",
             ),
             (
                 vec![

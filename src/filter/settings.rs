@@ -44,6 +44,7 @@ impl FilterSettings {
         let s = &self.signals;
         let weights = [
             s.identity_boost,
+            s.group_dehumanizing,
             s.link,
             s.phone,
             s.spelled_phone,
@@ -96,6 +97,9 @@ impl Default for FilterSettings {
 pub struct SignalWeights {
     /// Added per identity term (at most two) when the comment also insults.
     pub identity_boost: f32,
+    /// A dehumanizing word (vermin, plague) beside an identity term: hate against a
+    /// group, held at least (0: dehumanizing words never count).
+    pub group_dehumanizing: f32,
     /// Per link to a domain that is neither allowed nor blocked (at most three count).
     pub link: f32,
     pub phone: f32,
@@ -136,6 +140,7 @@ impl Default for SignalWeights {
     fn default() -> Self {
         SignalWeights {
             identity_boost: 2.0,
+            group_dehumanizing: 4.0,
             link: 2.0,
             phone: 3.5,
             spelled_phone: 4.0,

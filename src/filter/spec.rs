@@ -116,6 +116,8 @@ impl TermSpec {
             Category::Insult => "insult",
             Category::Hate => "hate speech",
             Category::Identity => "identity term (counts only beside abuse)",
+            Category::Threat => "threat or call to violence",
+            Category::Dehumanizing => "dehumanizing word (counts only beside an identity term)",
             Category::SpamPhrase => "advertising phrase",
             Category::Contact => "contact handle",
             other => other.as_str(),

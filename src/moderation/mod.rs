@@ -5,12 +5,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod ban;
+pub mod candidates;
 pub mod claim;
 pub mod close;
 pub mod decide;
 pub mod privacy;
 pub mod refusal;
 pub mod report;
+pub mod shipped;
 pub mod sign_in;
 pub mod submit;
 pub mod tune;

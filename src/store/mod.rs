@@ -12,6 +12,7 @@
 pub mod accounts;
 mod backend;
 pub mod bans;
+pub mod candidates;
 mod clock;
 pub mod closures;
 pub mod comments;

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use super::accounts::Accounts;
 use super::bans::Bans;
+use super::candidates::Candidates;
 use super::closures::Closures;
 use super::comments::Comments;
 use super::error::StoreResult;
@@ -28,6 +29,7 @@ pub trait Store:
     + Privacy
     + Purge
     + Filters
+    + Candidates
     + Send
     + Sync
     + 'static

@@ -196,9 +196,9 @@ pub fn new_term(input: &TermInput) -> Result<StoredTerm, FieldErrors> {
     })
 }
 
-/// Identity terms never condemn alone: their action is at most `hold`.
+/// Identity and dehumanizing terms never condemn alone: their action is at most `hold`.
 fn capped(category: Category, action: Action) -> Action {
-    if category == Category::Identity {
+    if category.is_qualifier() {
         action.min(Action::Hold)
     } else {
         action

@@ -11,6 +11,7 @@ pub mod entries;
 pub mod import;
 pub mod proposal;
 pub mod stats;
+pub mod upgrade;
 pub mod versions;
 
 pub use entries::{

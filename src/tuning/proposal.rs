@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::store::filters::FilterState;
+use crate::store::filters::{FilterOp, FilterState};
 
 use super::entries::{RuleInput, TermInput, merged_settings, new_rule, new_term};
 
@@ -94,6 +94,32 @@ impl Proposal {
         } else {
             Err(errors)
         }
+    }
+}
+
+impl Proposal {
+    /// The steps that make this change to `state`, for one filter edit (checked as
+    /// [`Proposal::apply`] checks it).
+    pub fn ops(&self, state: &FilterState) -> Result<Vec<FilterOp>, Vec<(String, String)>> {
+        let next = self.apply(state)?;
+        let mut ops: Vec<FilterOp> = Vec::new();
+        ops.extend(self.remove_terms.iter().map(|&id| FilterOp::RemoveTerm(id)));
+        ops.extend(self.remove_rules.iter().map(|&id| FilterOp::RemoveRule(id)));
+        // `apply` gave the added entries negative ids; the store gives them real ones.
+        ops.extend(
+            next.terms.iter().filter(|t| t.id < 0).map(|t| {
+                FilterOp::AddTerm(crate::store::filters::StoredTerm { id: 0, ..t.clone() })
+            }),
+        );
+        ops.extend(
+            next.rules.iter().filter(|r| r.id < 0).map(|r| {
+                FilterOp::AddRule(crate::store::filters::StoredRule { id: 0, ..r.clone() })
+            }),
+        );
+        if self.settings.is_some() {
+            ops.push(FilterOp::Settings(next.settings));
+        }
+        Ok(ops)
     }
 }
 

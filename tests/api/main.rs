@@ -12,6 +12,7 @@ mod captcha;
 mod connections;
 mod crash;
 mod filter_admin;
+mod filter_upgrade;
 mod first_start;
 mod hardening;
 mod limits;

@@ -29,6 +29,35 @@ static BRACKET_DOT: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("bracket dot pattern: {e}"))
 });
 
+/// A dot with white space beside it before a top-level domain: "site . com",
+/// "www . site . store".
+static SPACED_DOT: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]+(?:\s+\.\s*|\s*\.\s+)(?:{TLDS})(?-u:\b)");
+    Regex::new(&pattern).unwrap_or_else(|e| unreachable!("spaced dot pattern: {e}"))
+});
+
+/// A link shortener written without its dot or with spaces ("bit ly/abc", "bitly/abc",
+/// "cutt . ly / x"); the plain form ("bit.ly/abc") is an ordinary link.
+static SHORTENER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:bit|cutt|goo|rb|is|ow|tiny|shorturl|tinyurl)\s*\.?\s*(?:ly|gl|gy|gd|cc|at|com)?\s*/\s*[a-z0-9_-]{3,}",
+    )
+    .unwrap_or_else(|e| unreachable!("shortener pattern: {e}"))
+});
+
+/// Shortener hosts with the dot left out, as the letters of a [`SHORTENER`] match begin.
+const SHORTENER_NAMES: &[&str] = &[
+    "bitly",
+    "cuttly",
+    "googl",
+    "rbgy",
+    "isgd",
+    "owly",
+    "tinycc",
+    "shorturlat",
+    "tinyurl",
+];
+
 /// A link found in the raw text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
@@ -103,19 +132,42 @@ pub fn obfuscated_link(raw: &str, keys: &Keys, bracket: bool) -> Option<(usize, 
     if bracket && let Some(m) = BRACKET_DOT.find(raw) {
         return Some((m.start(), m.end()));
     }
-    // "w w w" or "w.w.w" re-joined, when the raw text has no real "www.".
+    if let Some(m) = SPACED_DOT.find(raw) {
+        return Some((m.start(), m.end()));
+    }
+    let disguised_shortener = |m: &regex::Match| {
+        let text = m.as_str();
+        let plain_link = !text.contains(char::is_whitespace) && text.contains('.');
+        let name: String = text
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        !plain_link && SHORTENER_NAMES.iter().any(|n| name.starts_with(n))
+    };
+    if let Some(m) = SHORTENER.find_iter(raw).find(disguised_shortener) {
+        return Some((m.start(), m.end()));
+    }
+    // "w w w" or "w.w.w" re-joined (the joined key collapses the run to one "w", so the
+    // raw text behind it says whether it was three).
     let joined = keys.joined.as_ref()?;
-    let at = joined
-        .as_str()
-        .split(' ')
-        .scan(0usize, |offset, word| {
-            let start = *offset;
-            *offset += word.len() + 1;
-            Some((start, word))
-        })
-        .find(|(_, word)| *word == "www")?
-        .0;
-    Some(joined.raw_span(at, at + 3))
+    let mut offset = 0;
+    for word in joined.as_str().split(' ') {
+        let (start, end) = (offset, offset + word.len());
+        offset = end + 1;
+        if word != "w" {
+            continue;
+        }
+        let span = joined.raw_span(start, end);
+        let letters = raw[span.0..span.1]
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .count();
+        if letters >= 3 {
+            return Some(span);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -167,6 +219,14 @@ mod tests {
             ("example[.]com", true),
             ("example (dot) com", true),
             ("w w w . shop", true),
+            ("www . mysite . com", true),
+            ("زوروا mystore . store الآن", true),
+            ("bit ly/abc123", true),
+            ("bitly/abc123", true),
+            ("cutt . ly / promo", true),
+            ("bit.ly/abc123", false),
+            ("it is a bit/part of it", false),
+            ("النسبة 3 . 5 بالمئة", false),
             ("النقطة المهمة في الكوم", false),
             ("عادي جدا", false),
         ];

@@ -1,8 +1,9 @@
 //! The admin side of the filter: terms, rules and settings (each change a new filter
 //! version, in force on this replica before the reply and on the others within a
 //! second), versions and restore, bulk import/export, the test box, the back-test and
-//! rule statistics. Every change is audited (in the same transaction as the change).
+//! rule statistics, and candidates (changes offered to promote or dismiss). Every change is audited (in the same transaction as the change).
 
+pub(super) mod candidates;
 pub(super) mod edits;
 pub(super) mod rules;
 pub(super) mod settings;
@@ -63,6 +64,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/admin/filter/versions/{n}/restore",
             post(versions::restore_version),
+        )
+        .route(
+            "/api/v1/admin/filter/candidates",
+            get(candidates::list_candidates),
+        )
+        .route(
+            "/api/v1/admin/filter/candidates/{id}/promote",
+            post(candidates::promote_candidate),
+        )
+        .route(
+            "/api/v1/admin/filter/candidates/{id}/dismiss",
+            post(candidates::dismiss_candidate),
         )
         .route("/api/v1/admin/filter/test", post(testing::test_text))
         .route("/api/v1/admin/filter/backtest", post(testing::run_backtest))
