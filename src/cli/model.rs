@@ -279,6 +279,7 @@ pub fn build(
     base.signals.abuse_model = 0.0;
     base.models.abuse.points = 0.0;
     base.models.spam.points = 0.0;
+    base.models.spam.with_contact = 1.0;
     let rules = Filter::load(&Source::dir_or_embedded(wordlists), base.clone())?;
     let mut corpora: Vec<String> = Vec::new();
     let cases_of = |texts: &[Text],

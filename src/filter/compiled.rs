@@ -97,8 +97,10 @@ impl Filter {
         for (rule, span) in self.email_rules.find(&input.email.to_lowercase()) {
             hits.push(rule_hit(rule, Field::Email, Some(span)));
         }
+        let mut spam_probability = None;
         if let Some(models) = self.models {
             let probabilities = models.probabilities(&body_keys.text);
+            spam_probability = probabilities.spam;
             signals::model_hits(
                 models,
                 probabilities,
@@ -114,7 +116,7 @@ impl Filter {
             let duplicate = recent.nearest(fp, ctx.author.as_deref());
             signals::duplicate_signal(duplicate, &self.settings.signals, &mut hits);
         }
-        let (class, score) = score::decide(&hits, &self.settings, ctx.flood);
+        let (class, score) = score::decide(&hits, &self.settings, ctx.flood, spam_probability);
         Verdict {
             class,
             score,
@@ -328,9 +330,10 @@ mod verdicts {
             ),
             (
                 "كلمني و ا ت س ا ب",
-                Class::Hold,
+                Class::Spam,
                 Some("signal:split_letters"),
-                "a contact word in split letters",
+                "a contact word in split letters, worded like the spam the model learned \
+                 (models.spam.with_contact)",
             ),
         ];
         for (text, class, rule, why) in cases {

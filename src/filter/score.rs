@@ -18,8 +18,14 @@ type Span = (usize, usize);
 /// sentence and pest control in the next.
 const GROUP_DISTANCE: usize = 64;
 
-/// The class and score of a set of hits.
-pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f32) {
+/// The class and score of a set of hits. `spam_probability` is the spam model's, when it
+/// judged the text.
+pub fn decide(
+    hits: &[Hit],
+    settings: &FilterSettings,
+    flood: bool,
+    spam_probability: Option<f32>,
+) -> (Class, f32) {
     // A comment has tens of hits: sorting them beats hashing every rule id.
     let mut by_rule: Vec<&Hit> = hits.iter().filter(|h| !h.shadow).collect();
     // The heaviest hit of each rule first, so it is the one `dedup_by` keeps.
@@ -84,7 +90,11 @@ pub fn decide(hits: &[Hit], settings: &FilterSettings, flood: bool) -> (Class, f
     } else {
         Class::Ok
     };
-    if reach && ad_wording && settings.signals.ad_with_contact_min > 0.0 {
+    // A confident spam model is ad wording too, where the lists have none.
+    let model_ad = spam_probability.is_some_and(|p| p >= settings.models.spam.with_contact)
+        && settings.models.spam.with_contact < 1.0;
+    let listed_ad = ad_wording && settings.signals.ad_with_contact_min > 0.0;
+    if reach && (listed_ad || model_ad) {
         floor = floor.max(Class::Spam);
     }
     class = class.max(floor);
@@ -125,22 +135,39 @@ mod tests {
         let phone = hit("signal:phone", Category::Phone, 3.5);
         let ad = hit("list:ar/spam:قروض فورية", Category::SpamPhrase, 2.0);
         assert_eq!(
-            decide(&[phone.clone(), ad.clone()], &s, false).0,
+            decide(&[phone.clone(), ad.clone()], &s, false, None).0,
             Class::Spam
         );
         // Either alone holds at most; a weak phrase with a phone is not enough.
         assert_eq!(
-            decide(std::slice::from_ref(&phone), &s, false).0,
+            decide(std::slice::from_ref(&phone), &s, false, None).0,
             Class::Hold
         );
         let weak = hit("list:ar/spam:للتواصل", Category::SpamPhrase, 1.0);
-        assert_eq!(decide(&[phone.clone(), weak], &s, false).0, Class::Hold);
+        assert_eq!(
+            decide(&[phone.clone(), weak], &s, false, None).0,
+            Class::Hold
+        );
         // The model's spam hit is not ad wording from the lists.
         let model = hit("model:spam", Category::SpamPhrase, 2.0);
-        assert_eq!(decide(&[phone.clone(), model], &s, false).0, Class::Hold);
+        assert_eq!(
+            decide(&[phone.clone(), model.clone()], &s, false, None).0,
+            Class::Hold
+        );
+        // Unless the model is past `with_contact`: then it is ad wording too.
+        let mut confident = s.clone();
+        confident.models.spam.with_contact = 0.8;
+        let judged = |p| decide(&[phone.clone(), model.clone()], &confident, false, Some(p)).0;
+        assert_eq!(judged(0.9), Class::Spam);
+        assert_eq!(judged(0.7), Class::Hold);
+        assert_eq!(
+            decide(std::slice::from_ref(&model), &confident, false, Some(0.9)).0,
+            Class::Hold,
+            "no way to reach the author: not an ad by this rule"
+        );
         let mut off = s.clone();
         off.signals.ad_with_contact_min = 0.0;
-        assert_eq!(decide(&[phone, ad], &off, false).0, Class::Hold);
+        assert_eq!(decide(&[phone, ad], &off, false, None).0, Class::Hold);
     }
 
     #[test]
@@ -248,7 +275,7 @@ mod tests {
             ),
         ];
         for (hits, want, why) in cases {
-            assert_eq!(decide(&hits, &s, false).0, want, "{why}");
+            assert_eq!(decide(&hits, &s, false, None).0, want, "{why}");
         }
     }
 
@@ -257,13 +284,17 @@ mod tests {
         let s = FilterSettings::default();
         let mut blocker = hit("b", Category::Hate, 0.5);
         blocker.action = Action::Block;
-        assert_eq!(decide(&[blocker.clone()], &s, false).0, Class::Block);
+        assert_eq!(decide(&[blocker.clone()], &s, false, None).0, Class::Block);
         blocker.shadow = true;
         assert_eq!(
-            decide(&[blocker], &s, false).0,
+            decide(&[blocker], &s, false, None).0,
             Class::Ok,
             "shadow hits do not count"
         );
-        assert_eq!(decide(&[], &s, true).0, Class::Hold, "flood guard holds");
+        assert_eq!(
+            decide(&[], &s, true, None).0,
+            Class::Hold,
+            "flood guard holds"
+        );
     }
 }

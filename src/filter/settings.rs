@@ -185,12 +185,14 @@ impl Default for ModelSettings {
                 points: 1.5,
                 per_logit: 0.0,
                 certain: 1.0,
+                with_contact: 1.0,
             },
             spam: FamilyModel {
-                threshold: 0.9,
+                threshold: 0.95,
                 points: 0.5,
-                per_logit: 0.5,
+                per_logit: 2.0,
                 certain: 0.98,
+                with_contact: 0.7,
             },
         }
     }
@@ -210,6 +212,10 @@ pub struct FamilyModel {
     /// Probability from which the model decides alone: at least `hold` for abuse, `spam`
     /// for spam. 1 never.
     pub certain: f32,
+    /// Spam only: probability from which the model's verdict counts as ad wording beside
+    /// a phone number or messenger handle (spam whatever the sum, as a listed ad phrase
+    /// does; see `signals.ad_with_contact_min`). 1 never.
+    pub with_contact: f32,
 }
 
 impl Default for FamilyModel {
@@ -219,6 +225,7 @@ impl Default for FamilyModel {
             points: 1.5,
             per_logit: 0.5,
             certain: 1.0,
+            with_contact: 1.0,
         }
     }
 }
@@ -226,8 +233,13 @@ impl Default for FamilyModel {
 impl FamilyModel {
     fn validate(&self) -> Result<(), String> {
         let probability = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
-        if !probability(self.threshold) || !probability(self.certain) {
-            return Err("threshold and certain are probabilities between 0 and 1".into());
+        if ![self.threshold, self.certain, self.with_contact]
+            .into_iter()
+            .all(probability)
+        {
+            return Err(
+                "threshold, certain and with_contact are probabilities between 0 and 1".into(),
+            );
         }
         if ![self.points, self.per_logit]
             .iter()

@@ -47,7 +47,7 @@ pub fn classify(case: &Case, settings: &FilterSettings) -> Class {
             });
         }
     }
-    score::decide(&hits, settings, false).0
+    score::decide(&hits, settings, false, case.spam).0
 }
 
 /// Counts of one corpus under some settings.
@@ -119,6 +119,10 @@ fn grid(family: Family) -> Vec<FamilyModel> {
         Family::Abuse => &[1.0],
         Family::Spam => &[0.95, 0.98, 0.99, 0.995, 1.0],
     };
+    let with_contact: &[f32] = match family {
+        Family::Abuse => &[1.0],
+        Family::Spam => &[0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+    };
     let mut out = vec![FamilyModel {
         points: 0.0,
         ..FamilyModel::default()
@@ -127,12 +131,15 @@ fn grid(family: Family) -> Vec<FamilyModel> {
         for &points in &points {
             for &per_logit in &per_logit {
                 for &certain in certain {
-                    out.push(FamilyModel {
-                        threshold,
-                        points,
-                        per_logit,
-                        certain,
-                    });
+                    for &with_contact in with_contact {
+                        out.push(FamilyModel {
+                            threshold,
+                            points,
+                            per_logit,
+                            certain,
+                            with_contact,
+                        });
+                    }
                 }
             }
         }

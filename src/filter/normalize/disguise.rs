@@ -15,6 +15,12 @@ pub struct Masked {
     pub span: (usize, usize),
 }
 
+/// Punctuation that separates words rather than cutting one («قال:نعم», «جميل،شكرا»): a
+/// gap holding any of it is not a cut. Dots, stars, dashes, emoji … are.
+const BETWEEN_WORDS: &[char] = &[
+    ',', '،', ';', '؛', ':', '؟', '(', ')', '[', ']', '{', '}', '«', '»', '<', '>',
+];
+
 /// Symbols that stand in for a letter ("f*ck", "sh#t", «ك$ب»).
 pub(super) const MASKS: &[char] = &['*', '#', '@', '$', '%', '?', '!', '•'];
 
@@ -32,7 +38,12 @@ pub(super) fn joined_key(text: &Key, words: &[(usize, usize)], raw: &str) -> Opt
         return None;
     }
     let s = text.as_str();
-    let letters = |(a, b): (usize, usize)| s[a..b].chars().filter(|c| c.is_alphabetic()).count();
+    let letters = |(a, b): (usize, usize)| {
+        s[a..b]
+            .chars()
+            .filter(|&c| crate::domain::unicode::is_alphabetic(c))
+            .count()
+    };
     let script = |(a, b): (usize, usize)| -> Option<bool> {
         // Some(true): Arabic letters only; Some(false): Latin letters only.
         let w = &s[a..b];
@@ -44,7 +55,11 @@ pub(super) fn joined_key(text: &Key, words: &[(usize, usize)], raw: &str) -> Opt
             None
         }
     };
-    let single = |w: (usize, usize)| letters(w) == 1 && s[w.0..w.1].chars().count() == 1;
+    // One letter (checked from its first char: this runs for every word).
+    let single = |(a, b): (usize, usize)| {
+        let mut chars = s[a..b].chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if crate::domain::unicode::is_alphabetic(c))
+    };
     // The raw text between two words, when it holds no white space.
     let glue = |a: (usize, usize), b: (usize, usize)| -> Option<&str> {
         let (_, gap_start) = text.raw_span(a.0, a.1);
@@ -74,8 +89,15 @@ pub(super) fn joined_key(text: &Key, words: &[(usize, usize)], raw: &str) -> Opt
         if join[g] {
             continue;
         }
-        // The gap first: it is white space between nearly every pair of words.
+        // Nearly every word follows white space: one byte says so.
+        let (b_start, _) = text.raw_span(b.0, b.1);
+        if b_start == 0 || raw.as_bytes()[b_start - 1].is_ascii_whitespace() {
+            continue;
+        }
         let Some(gap) = glue(a, b) else { continue };
+        if gap.contains(BETWEEN_WORDS) {
+            continue;
+        }
         if script(a).is_none() || script(a) != script(b) {
             continue;
         }
@@ -95,7 +117,11 @@ pub(super) fn joined_key(text: &Key, words: &[(usize, usize)], raw: &str) -> Opt
         copied = words[g + 1].0;
     }
     key.copy_from(text, copied, text.len());
-    Some(collapse_runs(&key))
+    // Runs can only appear where a join put two equal letters side by side.
+    let run_across = join.iter().enumerate().any(|(g, &joined)| {
+        joined && s[..words[g].1].chars().next_back() == s[words[g + 1].0..].chars().next()
+    });
+    Some(if run_across { collapse_runs(&key) } else { key })
 }
 
 /// `key` with runs of one letter collapsed again, as in the text key («ح م ا ا ا ر»
@@ -117,7 +143,16 @@ fn collapse_runs(key: &Key) -> Key {
 
 /// Words of `raw` with exactly one masking symbol between letters of one script.
 pub(super) fn masked_words(raw: &str) -> Vec<Masked> {
-    if !raw.contains(MASKS) {
+    // Cheap gate, run on every text: a mask byte between two letter bytes (any byte of a
+    // multi-byte letter counts), or the bullet.
+    let bytes = raw.as_bytes();
+    let letterish = |b: u8| b.is_ascii_alphabetic() || b >= 0x80;
+    let inner = bytes.windows(3).any(|w| {
+        matches!(w[1], b'*' | b'#' | b'@' | b'$' | b'%' | b'?' | b'!')
+            && letterish(w[0])
+            && letterish(w[2])
+    });
+    if !inner && !raw.contains('•') {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -177,20 +212,39 @@ pub(super) const LEET: &[(char, char)] = &[
 /// Digits read as vowels inside Arabizi, whose other digits are letters (3 ع, 7 ح …).
 pub(super) const ARABIZI_LEET: &[(char, char)] = &[('0', 'o'), ('1', 'i'), ('4', 'a')];
 
-/// A leet key: inside words that mix Latin letters and digits, the digits of `table`
-/// read as letters. None when no word has one.
+/// The words of the text key that mix Latin letters and digits (one pass over the bytes
+/// when the text has no digit, the common case).
+pub(super) fn mixed_words(text: &Key, words: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let s = text.as_str().as_bytes();
+    if !s.iter().any(u8::is_ascii_digit) {
+        return Vec::new();
+    }
+    words
+        .iter()
+        .copied()
+        .filter(|&(a, b)| {
+            let w = &s[a..b];
+            w.iter().any(u8::is_ascii_lowercase) && w.iter().any(u8::is_ascii_digit)
+        })
+        .collect()
+}
+
+/// A leet key: inside `words` (those that mix Latin letters and digits), the digits of
+/// `table` read as letters. None when no word has one.
 pub(super) fn leet_key(
     text: &Key,
     words: &[(usize, usize)],
     table: &[(char, char)],
 ) -> Option<Key> {
     let s = text.as_str();
-    let mixed = |(a, b): (usize, usize)| {
-        let w = &s[a..b];
-        w.bytes().any(|c| c.is_ascii_lowercase())
-            && w.chars()
-                .any(|c| table.iter().any(|&(digit, _)| digit == c))
-    };
+    let mut digits = [false; 10];
+    for &(digit, _) in table {
+        if let Some(d) = digit.to_digit(10) {
+            digits[d as usize] = true;
+        }
+    }
+    let read = |b: u8| b.is_ascii_digit() && digits[usize::from(b - b'0')];
+    let mixed = |(a, b): (usize, usize)| s.as_bytes()[a..b].iter().any(|&c| read(c));
     if !words.iter().any(|&w| mixed(w)) {
         return None;
     }
@@ -247,6 +301,8 @@ mod tests {
                 "a Latin dot is a link, not a disguise",
             ),
             ("قال: نعم", None, "a colon then a space is punctuation"),
+            ("قال:نعم", None, "a colon between words is punctuation"),
+            ("يا ك🐶لب", Some("يا كلب"), "an emoji inside a word"),
             (
                 "شكرا.جميل جدا",
                 None,
@@ -281,7 +337,7 @@ mod tests {
         ];
         for (raw, want) in cases {
             let key = text_key(raw);
-            let leet = leet_key(&key, &words(key.as_str()), LEET);
+            let leet = leet_key(&key, &mixed_words(&key, &words(key.as_str())), LEET);
             assert_eq!(leet.as_ref().map(Key::as_str), want, "{raw}");
         }
     }

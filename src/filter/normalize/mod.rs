@@ -29,7 +29,7 @@ mod text;
 
 pub use super::letters::{decimal_digit, fold_letter};
 pub use disguise::Masked;
-use disguise::{ARABIZI_LEET, LEET, joined_key, leet_key, masked_words};
+use disguise::{ARABIZI_LEET, LEET, joined_key, leet_key, masked_words, mixed_words};
 pub use key::{Key, compact};
 pub use text::text_key;
 
@@ -53,8 +53,10 @@ impl Keys {
         let text = text_key(raw);
         let words = words(text.as_str());
         let joined = joined_key(&text, &words, raw);
-        let leet = leet_key(&text, &words, LEET);
-        let arabizi = leet_key(&text, &words, ARABIZI_LEET);
+        // Words mixing Latin letters and digits, found once for both leet keys.
+        let mixed = mixed_words(&text, &words);
+        let leet = leet_key(&text, &mixed, LEET);
+        let arabizi = leet_key(&text, &mixed, ARABIZI_LEET);
         Keys {
             text,
             joined,

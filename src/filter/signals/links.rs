@@ -29,12 +29,39 @@ static BRACKET_DOT: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("bracket dot pattern: {e}"))
 });
 
+/// The top-level domains of [`TLDS`], for looking one word up.
+static TLD_SET: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| TLDS.split('|').collect());
+
 /// A dot with white space beside it before a top-level domain: "site . com",
-/// "www . site . store".
-static SPACED_DOT: LazyLock<Regex> = LazyLock::new(|| {
-    let pattern = format!(r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]+(?:\s+\.\s*|\s*\.\s+)(?:{TLDS})(?-u:\b)");
-    Regex::new(&pattern).unwrap_or_else(|e| unreachable!("spaced dot pattern: {e}"))
-});
+/// "www . site . store" (the span from the name to the domain).
+fn spaced_dot(raw: &str) -> Option<(usize, usize)> {
+    let is_space = |c: char| c.is_ascii_whitespace();
+    for (i, _) in raw.match_indices('.') {
+        let (before, after) = (&raw[..i], &raw[i + 1..]);
+        let (name, tld) = (
+            before.trim_end_matches(is_space),
+            after.trim_start_matches(is_space),
+        );
+        if name.len() == before.len() && tld.len() == after.len() {
+            continue; // "site.com": an ordinary link
+        }
+        let tld_len = tld.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        let name_len = name
+            .bytes()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
+            .count();
+        if tld_len < 2 || name_len < 2 {
+            continue;
+        }
+        if TLD_SET.contains(tld[..tld_len].to_ascii_lowercase().as_str()) {
+            let end = raw.len() - tld.len() + tld_len;
+            return Some((name.len() - name_len, end));
+        }
+    }
+    None
+}
 
 /// A link shortener written without its dot or with spaces ("bit ly/abc", "bitly/abc",
 /// "cutt . ly / x"); the plain form ("bit.ly/abc") is an ordinary link.
@@ -132,8 +159,8 @@ pub fn obfuscated_link(raw: &str, keys: &Keys, bracket: bool) -> Option<(usize, 
     if bracket && let Some(m) = BRACKET_DOT.find(raw) {
         return Some((m.start(), m.end()));
     }
-    if let Some(m) = SPACED_DOT.find(raw) {
-        return Some((m.start(), m.end()));
+    if let Some(span) = spaced_dot(raw) {
+        return Some(span);
     }
     let disguised_shortener = |m: &regex::Match| {
         let text = m.as_str();
@@ -145,11 +172,17 @@ pub fn obfuscated_link(raw: &str, keys: &Keys, bracket: bool) -> Option<(usize, 
             .collect();
         !plain_link && SHORTENER_NAMES.iter().any(|n| name.starts_with(n))
     };
-    if let Some(m) = SHORTENER.find_iter(raw).find(disguised_shortener) {
+    // Only a text with a slash can hold one.
+    if raw.contains('/')
+        && let Some(m) = SHORTENER.find_iter(raw).find(disguised_shortener)
+    {
         return Some((m.start(), m.end()));
     }
     // "w w w" or "w.w.w" re-joined (the joined key collapses the run to one "w", so the
     // raw text behind it says whether it was three).
+    if !raw.bytes().any(|b| b == b'w' || b == b'W') || raw.to_ascii_lowercase().contains("www.") {
+        return None;
+    }
     let joined = keys.joined.as_ref()?;
     let mut offset = 0;
     for word in joined.as_str().split(' ') {
