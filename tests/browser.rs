@@ -860,3 +860,60 @@ async fn a_new_account_chooses_its_password_before_the_queue_opens() {
     .await;
     client.close().await.ok();
 }
+
+/// A newer release's word lists offered to an admin who has tuned the filter: shown under
+/// Versions, back-tested, promoted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_back_tests_and_promotes_an_offered_change() {
+    let Some(driver) = start_driver() else { return };
+    let raqib = start_raqib().await;
+    decided(&raqib.state, "اشتروا زعرور من عندنا", Status::Spam).await;
+    let proposal =
+        json!({"add_terms": [{"term": "زعرور", "category": "spam_phrase", "weight": 7}]});
+    let id = raqib
+        .state
+        .store()
+        .add_filter_candidate(raqib::store::candidates::NewCandidate {
+            now: raqib::store::now_ms(),
+            source: "shipped".into(),
+            fingerprint: "browser-test".into(),
+            base_version: raqib.state.live_filter().version(),
+            summary: "shipped word lists: 1 terms added".into(),
+            proposal,
+            status: "open".into(),
+            decided_by: None,
+            version: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let client = browser(&driver, true).await;
+    log_in(&client, &format!("{}/admin", raqib.base), "adel").await;
+    click(&client, "[data-tab=versions]").await;
+    let card = format!("[data-raqib=candidate][data-id='{id}']");
+    click(&client, &format!("{card} [data-action=backtest]")).await;
+    until(
+        &client,
+        "the candidate's back-test",
+        &format!("return !!document.querySelector(\"{card} [data-raqib=quality]\");"),
+    )
+    .await;
+    screenshot(&client, "14-admin-candidate").await;
+    assert!(
+        !has_live_term(&raqib.state, "زعرور").await,
+        "nothing applied yet"
+    );
+    click(&client, &format!("{card} [data-action=promote]")).await;
+    click(&client, "[data-raqib=confirm-yes]").await;
+    eventually("the promoted term is not live", || async {
+        has_live_term(&raqib.state, "زعرور").await
+    })
+    .await;
+    until(
+        &client,
+        "the card says promoted",
+        &format!("const c = document.querySelector(\"{card}\"); return c && c.getAttribute('data-status') === 'promoted';"),
+    )
+    .await;
+    client.close().await.ok();
+}
