@@ -42,15 +42,16 @@ pub async fn bring_shipped(
     let Some(live) = store.filter_state(None).await? else {
         return Ok(Outcome::UpToDate);
     };
-    let versions = store.list_filter_versions(i64::MAX).await?;
-    let untouched = versions.iter().all(|v| v.created_by == SYSTEM);
-    // The seed is the oldest version; an upgrade applied or promoted since is newer.
-    let seed = versions
-        .iter()
-        .map(|v| v.version)
-        .min()
-        .unwrap_or(live.version);
-    let base_version = store.last_shipped_version().await?.unwrap_or(seed);
+    let (first, by_others) = store.filter_history(SYSTEM).await?;
+    let untouched = by_others == 0;
+    // The baseline: the shipped lists as they last reached this database, exactly (the
+    // seed, or the last upgrade the service applied by itself). A promoted candidate is
+    // mixed with admins' changes, so it is not one: measured from the older baseline,
+    // what it already brought is live and drops out of the next change.
+    let base_version = match store.last_shipped_version().await? {
+        Some(version) => version,
+        None => first.unwrap_or(live.version),
+    };
     let Some(baseline) = store.filter_state(Some(base_version)).await? else {
         return Ok(Outcome::UpToDate);
     };

@@ -74,8 +74,12 @@ pub trait Candidates: Send + Sync {
     async fn set_filter_candidate_version(&self, id: i64, version: i64) -> StoreResult<()>;
     /// Puts a candidate whose promotion failed back to open.
     async fn reopen_filter_candidate(&self, id: i64) -> StoreResult<()>;
-    /// The newest filter version made from the shipped lists (applied or promoted).
+    /// The newest filter version the service made from the shipped lists by itself (an
+    /// applied upgrade: its state is the shipped lists exactly, which a promoted one,
+    /// mixed with admins' changes, is not).
     async fn last_shipped_version(&self) -> StoreResult<Option<i64>>;
+    /// The first filter version, and how many versions someone other than `by` made.
+    async fn filter_history(&self, by: &str) -> StoreResult<(Option<i64>, i64)>;
 }
 
 const COLUMNS: &str = "candidate_id, created_at, source, base_version, summary, proposal, status, decided_at, decided_by, version";
@@ -167,9 +171,20 @@ impl<B: Backend> Candidates for B {
 
     async fn last_shipped_version(&self) -> StoreResult<Option<i64>> {
         let sql = "select max(version) as version from filter_candidate \
-                   where source = 'shipped' and status in ('applied', 'promoted')";
+                   where source = 'shipped' and status = 'applied'";
         let row: (Option<i64>,) = self.reader().await?.one(sql, vec![]).await?;
         Ok(row.0)
+    }
+
+    async fn filter_history(&self, by: &str) -> StoreResult<(Option<i64>, i64)> {
+        let sql = "select (select min(version) from filter_version) as first, \
+                   (select count(*) from filter_version where created_by <> $1) as others";
+        let row: (Option<i64>, i64) = self
+            .reader()
+            .await?
+            .one(sql, vec![by.to_string().into()])
+            .await?;
+        Ok(row)
     }
 }
 

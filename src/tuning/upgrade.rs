@@ -2,14 +2,14 @@
 //! from older ones.
 //!
 //! The change is worked out against the **baseline**: the state the shipped lists last
-//! gave this database (the seed, or the last upgrade applied or promoted). What the new
-//! lists add, remove or re-weigh relative to the baseline is carried over to the live
-//! state, except where an admin has since changed that very entry or setting (their
+//! gave this database exactly (the seed, or the last upgrade the service applied by
+//! itself). What the new lists add, remove or re-weigh relative to the baseline is carried
+//! over to the live state, except where an admin has since changed that very entry or setting (their
 //! choice stands). A database whose every version was made by the service itself gets the
 //! change as a new version at once (audited, restorable); one that admins have changed
 //! keeps its version and gets the change as a **candidate** to back-test and promote. The
 //! same change is offered once (a fingerprint of what it holds). This file works the
-//! change out; `moderation::upgrade` stores it.
+//! change out; `moderation::shipped` stores it.
 
 use std::collections::BTreeMap;
 

@@ -226,6 +226,10 @@ async fn new_shipped_lists_are_a_candidate_where_admins_changed_the_filter(app: 
         open[0]["proposal"]["settings"],
         json!({"signals": {"link": 7.5}})
     );
+    // What the promotion brought is live and not offered again, and the admin's قنفذ,
+    // which the shipped lists dropped, is still not theirs to remove.
+    assert_eq!(open[0]["proposal"]["add_terms"], json!([]), "{listed:?}");
+    assert_eq!(open[0]["proposal"]["remove_terms"], json!([]), "{listed:?}");
     let before = versions(&app, &token).await.len();
     let path = format!("/api/v1/admin/filter/candidates/{}/dismiss", open[0]["id"]);
     let dismissed = authed(&app, Method::POST, &path, Some(&token), None).await;
