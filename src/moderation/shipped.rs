@@ -64,22 +64,24 @@ pub async fn bring_shipped(
     let fingerprint = fingerprint(base_version, &release);
     let body = serde_json::to_value(&proposal).unwrap_or(serde_json::Value::Null);
     let summary = describe(&proposal);
+    let record = |status: &str, version: Option<i64>| NewCandidate {
+        now,
+        source: SHIPPED.into(),
+        fingerprint: fingerprint.clone(),
+        base_version: live.version,
+        summary: summary.clone(),
+        proposal: body.clone(),
+        status: status.into(),
+        decided_by: version.map(|_| SYSTEM.to_string()),
+        version,
+    };
     if !untouched {
-        let candidate = NewCandidate {
-            now,
-            source: SHIPPED.into(),
-            fingerprint,
-            base_version: live.version,
-            summary,
-            proposal: body,
-            status: "open".into(),
-            decided_by: None,
-            version: None,
-        };
-        return Ok(match store.add_filter_candidate(candidate).await? {
-            Some(id) => Outcome::Offered(id),
-            None => Outcome::AlreadyOffered,
-        });
+        return Ok(
+            match store.add_filter_candidate(record("open", None)).await? {
+                Some(id) => Outcome::Offered(id),
+                None => Outcome::AlreadyOffered,
+            },
+        );
     }
     let ops = match proposal.ops(&live) {
         Ok(ops) => ops,
@@ -98,7 +100,7 @@ pub async fn bring_shipped(
         now,
         summary: summary.clone(),
         action: "filter.upgrade".into(),
-        detail: serde_json::json!({"from_version": live.version, "proposal": body}),
+        detail: serde_json::json!({"from_version": live.version, "proposal": body.clone()}),
         ops,
         check_duplicates: false,
         if_current: Some(live.version),
@@ -110,17 +112,7 @@ pub async fn bring_shipped(
         Err(err) => return Err(err),
     };
     store
-        .add_filter_candidate(NewCandidate {
-            now,
-            source: SHIPPED.into(),
-            fingerprint,
-            base_version: live.version,
-            summary,
-            proposal: body,
-            status: "applied".into(),
-            decided_by: Some(SYSTEM.into()),
-            version: Some(version),
-        })
+        .add_filter_candidate(record("applied", Some(version)))
         .await?;
     Ok(Outcome::Applied(version))
 }

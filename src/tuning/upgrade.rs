@@ -16,39 +16,29 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::filter::{FilterSettings, WordLists};
+use crate::filter::spec::MatchMode;
+use crate::filter::{Action, Category, FilterSettings, Target, WordLists};
 use crate::store::filters::{FilterOp, FilterState, StoredRule, StoredTerm};
 
 use super::entries::{RuleInput, TermInput};
 use super::proposal::Proposal;
 use super::versions::seed_edit;
 
-/// A term's identity across versions.
-type TermKey = (String, String, String);
+/// A term's identity across versions: list, category, normalized key.
+type TermKey = (String, Category, String);
 
 fn term_key(t: &StoredTerm) -> TermKey {
-    (
-        t.list.clone(),
-        t.category.as_str().to_string(),
-        t.key.clone(),
-    )
+    (t.list.clone(), t.category, t.key.clone())
 }
 
-/// What of a term an upgrade may change.
-fn term_values(t: &StoredTerm) -> (String, String, String, bool) {
-    (
-        format!("{:.3}", t.weight),
-        format!("{:?}", t.action),
-        format!("{:?}", t.mode),
-        t.enabled,
-    )
+/// What of a term an upgrade may change. (Weights are stored as the f32 they were read
+/// as, so equality is exact.)
+fn term_values(t: &StoredTerm) -> (f32, Action, MatchMode, bool) {
+    (t.weight, t.action, t.mode, t.enabled)
 }
 
-fn rule_values(r: &StoredRule) -> String {
-    format!(
-        "{}|{:.3}|{:?}|{:?}|{:?}",
-        r.pattern, r.weight, r.action, r.target, r.category
-    )
+fn rule_values(r: &StoredRule) -> (&str, f32, Action, Target, Category) {
+    (&r.pattern, r.weight, r.action, r.target, r.category)
 }
 
 /// The change that brings `shipped` (lists and settings) to `live`, relative to

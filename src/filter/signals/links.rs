@@ -180,7 +180,13 @@ pub fn obfuscated_link(raw: &str, keys: &Keys, bracket: bool) -> Option<(usize, 
     }
     // "w w w" or "w.w.w" re-joined (the joined key collapses the run to one "w", so the
     // raw text behind it says whether it was three).
-    if !raw.bytes().any(|b| b == b'w' || b == b'W') || raw.to_ascii_lowercase().contains("www.") {
+    // A real "www." is a link, not a disguise (checked without lower-casing a copy).
+    let real_www = || {
+        raw.as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"www."))
+    };
+    if !raw.bytes().any(|b| b == b'w' || b == b'W') || real_www() {
         return None;
     }
     let joined = keys.joined.as_ref()?;

@@ -16,10 +16,9 @@ use crate::moderation::candidates;
 use crate::store::candidates::FilterCandidate;
 
 /// The candidates, newest first (at most 100).
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct CandidateList {
-    #[schema(value_type = Vec<Object>)]
-    pub candidates: Vec<serde_json::Value>,
+    pub candidates: Vec<FilterCandidate>,
 }
 
 /// Every candidate, open or decided, newest first.
@@ -29,11 +28,7 @@ pub(super) async fn list_candidates(
     State(state): State<AppState>,
     _: Admin,
 ) -> Result<Json<CandidateList>> {
-    let list: Vec<FilterCandidate> = candidates::candidates(&state).await?;
-    let candidates = list
-        .iter()
-        .filter_map(|c| serde_json::to_value(c).ok())
-        .collect();
+    let candidates = candidates::candidates(&state).await?;
     Ok(Json(CandidateList { candidates }))
 }
 
