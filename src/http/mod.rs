@@ -7,6 +7,7 @@
 
 mod admin;
 mod auth;
+mod bans;
 mod captcha;
 mod comments;
 pub mod error;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(filter_admin::router())
         .merge(moderation::router())
+        .merge(bans::router())
         .merge(safety::router())
         .merge(privacy::router())
         .merge(health::router())

@@ -1,12 +1,15 @@
-//! A moderator bans an author (by a comment of theirs), an email, an email domain or an
-//! address, optionally marking the author's pending comments spam; or lifts a ban. A
-//! ban is in force on this replica at once and on the others within a second.
+//! A moderator bans an author (by a comment of theirs: their email, and their address
+//! only when asked), an email, an email domain or an address; optionally marks that
+//! author's pending comments spam (those with the same email, never other people's from
+//! the same address). A ban is in force on this replica at once and on the others
+//! within a second. Address bans expire by default: an address is often shared (an
+//! office, a mobile carrier), and the next person behind it did nothing.
 
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::domain::Email;
 use crate::domain::errors::{FieldCode, FieldErrors};
+use crate::domain::{CommentId, Email};
 use crate::secrets::keys::display_prefix;
 use crate::store::bans::{Ban, BanKind, NewBan};
 use crate::store::now_ms;
@@ -14,19 +17,33 @@ use crate::store::now_ms;
 use super::refusal::Refusal;
 use super::{audit, decide};
 
-/// Who to ban: exactly one of `comment_id` (its author's email and address), `email`,
-/// `domain` or `ip`.
+/// How long an address ban lasts when the moderator does not say.
+pub const ADDRESS_BAN_DAYS: u32 = 7;
+
+/// The longest a ban may be set for, in days (longer: make it permanent).
+pub const MAX_BAN_DAYS: u32 = 3650;
+
+/// Who to ban: exactly one of `comment_id` (its author's email), `email`, `domain` or
+/// `ip`.
 pub struct Request {
     pub comment_id: Option<i64>,
     pub email: Option<String>,
     pub domain: Option<String>,
+    /// An address to ban.
     pub ip: Option<String>,
-    /// With an IPv6 `ip` or a `comment_id`: the whole /64.
+    /// With `comment_id`: also ban the author's address.
+    pub author_address: bool,
+    /// With an IPv6 `ip`, or a `comment_id`: the whole /64.
     pub whole_network: bool,
     pub reason: Option<String>,
+    /// For the email or domain ban; none: permanent. Address bans take it too unless
+    /// `address_expires_in_days` is given, and [`ADDRESS_BAN_DAYS`] when neither is.
     pub expires_in_days: Option<u32>,
-    /// Also mark every pending comment of this author spam.
+    pub address_expires_in_days: Option<u32>,
+    /// Also mark the author's pending comments (same email) spam.
     pub mark_pending_spam: bool,
+    /// With `mark_pending_spam`: only these (the ones the moderator was shown).
+    pub sweep_ids: Option<Vec<CommentId>>,
     pub actor: String,
 }
 
@@ -39,9 +56,6 @@ pub struct Banned {
 /// One ban to add: kind, keyed value, and a label a person can read.
 type Target = (BanKind, String, String);
 
-/// An author's keys, whose pending comments the ban may mark spam.
-type Author = (String, Option<String>);
-
 /// Adds the bans the request names.
 pub async fn add(state: &AppState, request: Request) -> Result<Banned, Refusal> {
     let (targets, author) = targets(state, &request).await?;
@@ -49,30 +63,101 @@ pub async fn add(state: &AppState, request: Request) -> Result<Banned, Refusal> 
     // In force for this replica's next submission; the others reload within a second.
     state.refresh_restrictions().await?;
     let marked_spam = match author {
-        Some((email_hash, ip_hash)) if request.mark_pending_spam => {
-            decide::mark_pending_spam(state, &email_hash, ip_hash.as_deref(), &request.actor)
-                .await?
+        Some(email_hash) if request.mark_pending_spam => {
+            let email_ban = bans.iter().find(|b| b.kind == BanKind::Email);
+            sweep(state, &request, &email_hash, email_ban.map(|b| b.id)).await?
         }
         _ => 0,
     };
     Ok(Banned { bans, marked_spam })
 }
 
-/// Lifts a ban.
-pub async fn lift(state: &AppState, id: i64, actor: &str) -> Result<(), Refusal> {
+/// Marks the author's pending comments spam (only those named, when named), and
+/// remembers them with the ban so that lifting it can offer to put them back.
+async fn sweep(
+    state: &AppState,
+    request: &Request,
+    email_hash: &str,
+    ban_id: Option<i64>,
+) -> Result<usize, Refusal> {
+    let mut ids: Vec<CommentId> = state
+        .store()
+        .pending_of_email(email_hash)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    if let Some(named) = &request.sweep_ids {
+        ids.retain(|id| named.contains(id));
+    }
+    let marked = decide::mark_spam_after_ban(state, &ids, &request.actor).await?;
+    if let Some(ban_id) = ban_id {
+        state.store().record_sweep(ban_id, marked.clone()).await?;
+    }
+    Ok(marked.len())
+}
+
+/// Lifts a ban; with `restore`, the comments its sweep marked spam that are still spam
+/// go back to pending. Returns how many went back.
+pub async fn lift(state: &AppState, id: i64, restore: bool, actor: &str) -> Result<usize, Refusal> {
     if !state.store().lift_ban(id, now_ms()).await? {
         return Err(Refusal::NotFound);
     }
     state.refresh_restrictions().await?;
     audit::record(state, actor, "ban.lift", Some(format!("ban:{id}")), None).await;
-    Ok(())
+    if !restore {
+        return Ok(0);
+    }
+    let still_spam: Vec<CommentId> = state
+        .store()
+        .swept_by(id)
+        .await?
+        .into_iter()
+        .filter(|c| c.status == "spam")
+        .map(|c| c.id)
+        .collect();
+    decide::restore_after_ban(state, &still_spam, actor).await
 }
 
-/// What to ban, every bad field named at once.
+/// Sets when a standing ban ends, counted from now (`None`: never).
+pub async fn set_expiry(
+    state: &AppState,
+    id: i64,
+    days: Option<u32>,
+    actor: &str,
+) -> Result<Ban, Refusal> {
+    if days.is_some_and(|d| d == 0 || d > MAX_BAN_DAYS) {
+        return Err(Refusal::field("expires_in_days", FieldCode::Invalid));
+    }
+    let before = state.store().get_ban(id).await?.ok_or(Refusal::NotFound)?;
+    let expires_at = days.map(|d| now_ms() + i64::from(d) * 86_400_000);
+    let ban = state
+        .store()
+        .set_ban_expiry(id, expires_at)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    state.refresh_restrictions().await?;
+    let change = (
+        json!({"expires_at": before.expires_at}),
+        json!({"expires_at": ban.expires_at}),
+    );
+    audit::record(
+        state,
+        actor,
+        "ban.extend",
+        Some(format!("ban:{id}")),
+        Some(change),
+    )
+    .await;
+    Ok(ban)
+}
+
+/// What to ban, every bad field named at once; and the author's email hash when the
+/// ban names one author.
 async fn targets(
     state: &AppState,
     request: &Request,
-) -> Result<(Vec<Target>, Option<Author>), Refusal> {
+) -> Result<(Vec<Target>, Option<String>), Refusal> {
     let named = [
         request.comment_id.is_some(),
         request.email.is_some(),
@@ -86,17 +171,28 @@ async fn targets(
     if named != 1 {
         errors.add("comment_id", FieldCode::Required);
     }
+    for (field, days) in [
+        ("expires_in_days", request.expires_in_days),
+        ("address_expires_in_days", request.address_expires_in_days),
+    ] {
+        if days.is_some_and(|d| d == 0 || d > MAX_BAN_DAYS) {
+            errors.add(field, FieldCode::Invalid);
+        }
+    }
+    if request.author_address && request.comment_id.is_none() {
+        errors.add("ip", FieldCode::Invalid);
+    }
     let mut targets = Vec::new();
     let mut author = None;
     if let Some(id) = request.comment_id {
-        author = Some(comment_author(state, id, request.whole_network, &mut targets).await?);
+        author = Some(comment_author(state, id, request, &mut targets).await?);
     }
     if let Some(email) = &request.email
         && let Some(email) = errors.take("email", Email::parse(email))
     {
         let hash = state.secrets().email_hash(email.canonical());
         targets.push((BanKind::Email, hash.clone(), mask_email(email.as_str())));
-        author = Some((hash, None));
+        author = Some(hash);
     }
     if let Some(domain) = &request.domain {
         let domain = domain.trim().trim_start_matches('@').to_ascii_lowercase();
@@ -112,17 +208,21 @@ async fn targets(
             None => errors.add("ip", FieldCode::Invalid),
         }
     }
+    if request.mark_pending_spam && author.is_none() && errors.is_empty() {
+        // Only an author's own comments are swept; an address or a domain has none.
+        errors.add("mark_pending_spam", FieldCode::Invalid);
+    }
     errors.into_result()?;
     Ok((targets, author))
 }
 
-/// The author of a comment: their email and address (and network when asked).
+/// The author of a comment: their email, and their address or network when asked.
 async fn comment_author(
     state: &AppState,
     id: i64,
-    whole_network: bool,
+    request: &Request,
     targets: &mut Vec<Target>,
-) -> Result<Author, Refusal> {
+) -> Result<String, Refusal> {
     let comment = state
         .store()
         .get_comment(id)
@@ -134,13 +234,17 @@ async fn comment_author(
         mask_email(&comment.author_email),
     ));
     let prefix = comment.ip_prefix.clone().unwrap_or_default();
-    if let Some(ip) = &comment.ip_hash {
+    if request.author_address
+        && let Some(ip) = &comment.ip_hash
+    {
         targets.push((BanKind::Ip, ip.clone(), prefix.clone()));
     }
-    if whole_network && let Some(net) = &comment.ip_net_hash {
+    if request.whole_network
+        && let Some(net) = &comment.ip_net_hash
+    {
         targets.push((BanKind::Net, net.clone(), prefix));
     }
-    Ok((comment.email_hash, comment.ip_hash))
+    Ok(comment.email_hash)
 }
 
 /// An address, or its IPv6 /64 when the whole network is asked for.
@@ -154,6 +258,20 @@ fn address(state: &AppState, ip: &str, whole_network: bool) -> Option<Target> {
     })
 }
 
+/// When a ban of this kind made now ends.
+fn expiry(request: &Request, kind: BanKind, now: i64) -> Option<i64> {
+    let days = match kind {
+        BanKind::Email | BanKind::Domain => request.expires_in_days,
+        BanKind::Ip | BanKind::Net => Some(
+            request
+                .address_expires_in_days
+                .or(request.expires_in_days)
+                .unwrap_or(ADDRESS_BAN_DAYS),
+        ),
+    };
+    days.map(|d| now + i64::from(d) * 86_400_000)
+}
+
 /// Stores each ban with its audit row.
 async fn store_bans(
     state: &AppState,
@@ -161,9 +279,6 @@ async fn store_bans(
     targets: Vec<Target>,
 ) -> Result<Vec<Ban>, Refusal> {
     let now = now_ms();
-    let expires_at = request
-        .expires_in_days
-        .map(|d| now + i64::from(d) * 86_400_000);
     let mut bans = Vec::with_capacity(targets.len());
     for (kind, value, label) in targets {
         let ban = state
@@ -175,10 +290,10 @@ async fn store_bans(
                 reason: request.reason.clone(),
                 by: request.actor.clone(),
                 now,
-                expires_at,
+                expires_at: expiry(request, kind, now),
             })
             .await?;
-        let after = json!({"kind": ban.kind, "label": ban.label, "reason": ban.reason});
+        let after = json!({"kind": ban.kind, "label": ban.label, "reason": ban.reason, "expires_at": ban.expires_at});
         let target = Some(format!("ban:{}", ban.id));
         audit::record(
             state,
@@ -194,7 +309,7 @@ async fn store_bans(
 }
 
 /// `reader@example.com` → `r*****@example.com`.
-fn mask_email(email: &str) -> String {
+pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {
         Some((local, domain)) => {
             let first: String = local.chars().take(1).collect();

@@ -131,16 +131,16 @@ pub async fn decide_many(
     Ok(results)
 }
 
-/// Marks an author's pending comments spam (after a ban); returns how many moved.
-pub async fn mark_pending_spam(
+/// Marks comments of a banned author spam (those still pending); returns the ones that
+/// moved.
+pub async fn mark_spam_after_ban(
     state: &AppState,
-    email_hash: &str,
-    ip_hash: Option<&str>,
+    ids: &[CommentId],
     actor: &str,
-) -> Result<usize, Refusal> {
+) -> Result<Vec<CommentId>, Refusal> {
     let now = now_ms();
-    let mut marked = 0;
-    for id in state.store().pending_of(email_hash, ip_hash).await? {
+    let mut marked = Vec::new();
+    for &id in ids {
         let decision = Decision {
             id,
             to: Status::Spam,
@@ -154,10 +154,39 @@ pub async fn mark_pending_spam(
             now,
         };
         if apply(state, decision).await? == Decided::Done {
-            marked += 1;
+            marked.push(id);
         }
     }
     Ok(marked)
+}
+
+/// Puts comments a ban's sweep marked spam back to pending when the ban is lifted
+/// (those still spam); returns how many went back.
+pub async fn restore_after_ban(
+    state: &AppState,
+    ids: &[CommentId],
+    actor: &str,
+) -> Result<usize, Refusal> {
+    let now = now_ms();
+    let mut restored = 0;
+    for &id in ids {
+        let decision = Decision {
+            id,
+            to: Status::Pending,
+            from: &[Status::Spam],
+            expected: Some(Status::Spam),
+            actor: actor.to_string(),
+            action: "comment.ham",
+            reason: Some("ban_lifted".into()),
+            note: None,
+            override_claim: true,
+            now,
+        };
+        if apply(state, decision).await? == Decided::Done {
+            restored += 1;
+        }
+    }
+    Ok(restored)
 }
 
 /// Stores a decision; this replica's memory of author histories and of public pages is

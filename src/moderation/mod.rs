@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod ban;
+pub mod ban_preview;
 pub mod candidates;
 pub mod claim;
 pub mod close;

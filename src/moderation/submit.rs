@@ -161,7 +161,7 @@ fn check_restrictions(
     submitter: &Submitter,
     now: i64,
 ) -> Result<(), Refusal> {
-    if state.restrictions().banned(submitter, now) {
+    if state.restrictions().banned(submitter, now).is_some() {
         return Err(Refusal::Banned);
     }
     if state.restrictions().is_closed(submission.article.as_str()) {

@@ -74,6 +74,8 @@ async fn erase(c: &mut impl Conn, email_hash: String, now: i64) -> StoreResult<u
     let sql = "delete from reputation where author_key = $1";
     c.run(sql, vec![format!("e:{email_hash}").into()]).await?;
     c.run(BUMP_REPUTATION_EPOCH, vec![]).await?;
+    let sql = "delete from ban_sweep where ban_id in (select ban_id from ban where kind = 'email' and value = $1)";
+    c.run(sql, vec![email_hash.as_str().into()]).await?;
     let sql = "delete from ban where kind = 'email' and value = $1";
     c.run(sql, vec![email_hash.into()]).await?;
     Ok(touched)

@@ -71,6 +71,8 @@ async fn purge(c: &mut impl Conn, r: &Retention, now: i64) -> StoreResult<Purged
         c.run(sqlx::AssertSqlSafe(sql), args()).await?;
         let sql = format!("delete from report where comment_id in ({victims})");
         c.run(sqlx::AssertSqlSafe(sql), args()).await?;
+        let sql = format!("delete from ban_sweep where comment_id in ({victims})");
+        c.run(sqlx::AssertSqlSafe(sql), args()).await?;
         let sql = "delete from comment where status = $1 and coalesce(decided_at, updated_at) < $2";
         let deleted = c.run(sql, args()).await?;
         match status {

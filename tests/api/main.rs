@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod bans;
 mod captcha;
 mod connections;
 mod crash;

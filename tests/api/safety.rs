@@ -89,7 +89,9 @@ async fn banning_an_author_stops_them_before_the_captcha_and_spams_their_queue(a
         Method::POST,
         "/api/v1/moderation/bans",
         Some(&moderator),
-        Some(json!({"comment_id": first, "reason": "troll", "mark_pending_spam": true})),
+        Some(
+            json!({"comment_id": first, "reason": "troll", "mark_pending_spam": true, "ip": true}),
+        ),
     )
     .await;
     assert_eq!(ban.status, StatusCode::CREATED, "{}", ban.text);
