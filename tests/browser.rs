@@ -28,6 +28,9 @@ mod support;
 
 use support::{KNOWN_ANSWER, TestApp};
 
+#[path = "browser/bans.rs"]
+mod bans;
+
 const PASSWORD: &str = "a long browser test password";
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -6,7 +6,7 @@
  */
 
 import { $, $all, clear, el, hook } from '../shared/dom.js';
-import { formatNumber, t, tOr } from '../shared/i18n.js';
+import { formatDuration, formatNumber, t, tOr } from '../shared/i18n.js';
 import { api, ApiError } from '../shared/api.js';
 import { toast } from '../shared/dialogs.js';
 import { fieldText, setFieldError, setFormError } from '../shared/forms.js';
@@ -194,7 +194,7 @@ export function showFormError(form, err) {
     }
   });
   let message = err.message;
-  if (err.status === 429 && err.retryAfter) message += ' — ' + t('error.retry', { n: err.retryAfter });
+  if (err.status === 429 && err.retryAfter) message += ' — ' + t('error.retry', { time: formatDuration(err.retryAfter) });
   setFormError(form, message + (rest.length ? ' — ' + rest.join(' · ') : ''));
   const first = $('[aria-invalid="true"]', form);
   if (first && first.focus) first.focus();

@@ -16,14 +16,16 @@
  *   queue       GET  /api/v1/moderation/queue
  *   decisions   POST /api/v1/moderation/comments/{id}/decision, POST /api/v1/moderation/decisions
  *   claims      POST /api/v1/moderation/claims, POST .../comments/{id}/claim, DELETE .../claims/{id}
- *   safety      POST /api/v1/moderation/bans, POST|DELETE .../articles/{article}/closed
+ *   bans        GET /api/v1/moderation/bans[/preview|/{id}], POST .../bans, PATCH .../bans/{id},
+ *               POST .../bans/{id}/lift (console/bans.js)
+ *   closing     POST|DELETE /api/v1/moderation/articles/{article}/closed
  *   numbers     GET  /api/v1/moderation/stats, GET /api/v1/moderation/audit
  *
  * Hooks for browser tests: see the data-raqib attributes in moderate.html and console/item.js.
  */
 
 import { $, $all, fill, hook } from '../shared/dom.js';
-import { applyLanguage, formatNumber, t, useWords } from '../shared/i18n.js';
+import { applyLanguage, t, useWords } from '../shared/i18n.js';
 import { closeDialog, setDialogReturn, wireConfirm } from '../shared/dialogs.js';
 import { account, setupSession, wireAccount } from '../shared/session.js';
 import {
@@ -31,9 +33,12 @@ import {
 } from './decisions.js';
 import { flashHit } from './item.js';
 import {
-  closeArticle, loadQueueStats, onBanSubmit, openBan, renderQueueStats, stopStatsTimer,
-  togglePanel,
+  closeArticle, loadQueueStats, renderQueueStats, stopStatsTimer, togglePanel,
 } from './panels.js';
+import {
+  fillBanDurations, loadBans, onBanFormChange, onBanSubmit, onLiftSubmit, openBan, renderBans,
+  showView,
+} from './bans.js';
 import {
   afterListChange, applyFilters, enterConsole, loadQueue, move, replaceItem, resetQueue, select,
   setFilter, showConsole, syncFilterForm, toggleCheck,
@@ -49,7 +54,7 @@ const CODES = { KeyJ: 'j', KeyK: 'k', KeyA: 'a', KeyR: 'r', KeyS: 's', KeyH: 'h'
 
 function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (hook('console').hidden) return;
+  if (hook('console').hidden || hook('queue-view').hidden) return;
   if ($('dialog[open]')) return;
   const target = event.target;
   const tag = target && target.tagName;
@@ -144,10 +149,7 @@ function fillConsoleSelects() {
   fill(form.elements.sort, ['oldest', 'newest', 'score'].map(function (s) { return [s, t('sort.' + s)]; }), state.filters.sort);
   const bulkReason = hook('bulk-reason');
   fill(bulkReason, [['', t('reason.none')]].concat(REASONS.map(function (r) { return [r, t('reason.' + r)]; })), bulkReason.value);
-  const days = $('[name="expires_in_days"]', hook('ban-dialog'));
-  fill(days, [['', t('ban.forever')]].concat([1, 7, 30, 90, 365].map(function (n) {
-    return [String(n), t('ban.days', { n: formatNumber(n) })];
-  })), days.value);
+  fillBanDurations();
 }
 
 /** After a language switch: the selects, and what is on screen, in the new language. */
@@ -157,6 +159,7 @@ function relabelConsole() {
   if (state.selected !== null) select(state.selected, false);
   afterListChange();
   renderQueueStats();
+  if (!hook('bans-view').hidden) renderBans();
 }
 
 /* ------------------------------ start ------------------------------ */
@@ -218,7 +221,15 @@ function wireConsole() {
 
   const ban = hook('ban-dialog');
   $('form', ban).addEventListener('submit', onBanSubmit);
+  $('form', ban).addEventListener('change', onBanFormChange);
   hook('ban-cancel').addEventListener('click', function () { closeDialog(ban); });
+  const lift = hook('lift-dialog');
+  $('form', lift).addEventListener('submit', onLiftSubmit);
+  hook('lift-cancel').addEventListener('click', function () { closeDialog(lift); });
+  hook('show-queue').addEventListener('click', function () { showView('queue'); });
+  hook('show-bans').addEventListener('click', function () { showView('bans'); });
+  hook('bans-search').addEventListener('submit', function (event) { event.preventDefault(); loadBans(); });
+  hook('bans-search').elements.all.addEventListener('change', loadBans);
   wireConfirm();
 
   document.addEventListener('keydown', onKey);

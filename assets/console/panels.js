@@ -1,13 +1,14 @@
 /*
  * raqib console/panels.js: what opens from an item: the author's history and the item's
- * activity log (a panel inside the item), the ban dialog, closing the article's comments;
+ * activity log (a panel inside the item), closing the article's comments (the ban dialog is
+ * in console/bans.js);
  * and the numbers in the top bar (data-raqib="stats"), refreshed every minute.
  */
 
 import { $, append, clear, el, hook } from '../shared/dom.js';
 import { formatNumber, formatTime, listSeparator, t } from '../shared/i18n.js';
 import { api } from '../shared/api.js';
-import { closeDialog, confirmDialog, openDialog, toast } from '../shared/dialogs.js';
+import { confirmDialog, toast } from '../shared/dialogs.js';
 import { account, handleError } from '../shared/session.js';
 import { reasonLabel } from './item.js';
 import { loadQueue, setFilter } from './queue.js';
@@ -93,47 +94,7 @@ export function loadLog(id, panel) {
   });
 }
 
-/* ------------------------- ban and close -------------------------- */
-
-export function openBan(id) {
-  const c = state.items.get(id);
-  if (!c) return;
-  const dialog = hook('ban-dialog');
-  const form = $('form', dialog);
-  form.reset();
-  form.elements.mark_pending_spam.checked = true;
-  const who = hook('ban-target');
-  clear(who);
-  append(who, [el('bdi', { text: c.name }), ' · ', el('bdi', { dir: 'ltr', text: c.email }),
-    c.ip_prefix ? ' · ' : null, c.ip_prefix ? el('bdi', { dir: 'ltr', text: c.ip_prefix }) : null]);
-  dialog.setAttribute('data-id', id);
-  openDialog(dialog, form.elements.reason);
-}
-
-export function onBanSubmit(event) {
-  event.preventDefault();
-  const dialog = hook('ban-dialog');
-  const form = event.currentTarget;
-  const id = Number(dialog.getAttribute('data-id'));
-  const body = { comment_id: id, mark_pending_spam: form.elements.mark_pending_spam.checked,
-    whole_network: form.elements.whole_network.checked };
-  const reason = form.elements.reason.value.trim();
-  if (reason) body.reason = reason;
-  const days = parseInt(form.elements.expires_in_days.value, 10);
-  if (days > 0) body.expires_in_days = days;
-  closeDialog(dialog);
-  api('POST', '/api/v1/moderation/bans', body).then(function (result) {
-    const labels = ((result && result.bans) || []).map(function (b) { return b.label || b.kind; }).join(listSeparator());
-    let text = t('ban.done', { labels: labels });
-    if (result && result.marked_spam > 0) text += t('ban.marked', { n: formatNumber(result.marked_spam) });
-    toast(text, 'ok');
-    if (result && result.marked_spam > 0 && state.mode === 'queue') loadQueue(false);
-    scheduleStats();
-  }, function (err) {
-    if (err.status === 404) toast(t('conflict.gone') + ' · #' + id, 'info');
-    else handleError(err);
-  });
-}
+/* ----------------------------- close ------------------------------ */
 
 export function closeArticle(id) {
   const c = state.items.get(id);

@@ -30,11 +30,21 @@ export function useWords(table, onLanguage) {
 /** 'ar' or 'en'. */
 export function language() { return current; }
 
-/** A word in the current language, with {name} placeholders filled in. */
+/**
+ * A word in the current language, with {name} placeholders filled in. A word that depends
+ * on a number is an object of CLDR plural forms ({zero, one, two, few, many, other}: Arabic
+ * uses all six, English one and other); `vars.count` (a number) picks the form by the
+ * browser's CLDR rules (Intl.PluralRules), and {count} is that number in the page's digits.
+ */
 export function t(key, vars) {
   const here = words[current];
   let text = Object.prototype.hasOwnProperty.call(here, key) ? here[key]
     : (words.en[key] !== undefined ? words.en[key] : key);
+  if (text !== null && typeof text === 'object') {
+    const count = vars && typeof vars.count === 'number' ? vars.count : 0;
+    text = text[pluralForm(count)] || text.other;
+    vars = Object.assign({}, vars, { count: formatNumber(count) });
+  }
   if (vars) {
     text = text.replace(/\{(\w+)\}/g, function (m, name) {
       return vars[name] === undefined ? m : String(vars[name]);
@@ -48,6 +58,31 @@ export function tOr(key, fallback) {
   const here = words[current];
   return Object.prototype.hasOwnProperty.call(here, key) ? here[key] : fallback;
 }
+
+let plurals = null;
+
+/** The CLDR plural form of `n` in the page's language ('one', 'few', 'many', …). */
+export function pluralForm(n) {
+  if (!plurals || plurals.resolvedOptions().locale.slice(0, 2) !== locale().slice(0, 2)) {
+    try { plurals = new Intl.PluralRules(locale()); } catch (e) { return n === 1 ? 'one' : 'other'; }
+  }
+  return plurals.select(n);
+}
+
+/** A length of time in seconds, in words: "3 دقائق", "45 seconds", "2 hours". */
+export function formatDuration(seconds) {
+  const s = Math.max(0, Math.round(Number(seconds) || 0));
+  if (s < 90) return t('time.seconds', { count: s });
+  if (s < 90 * 60) return t('time.minutes', { count: Math.round(s / 60) });
+  if (s < 36 * 3600) return t('time.hours', { count: Math.round(s / 3600) });
+  return t('time.days', { count: Math.round(s / 86400) });
+}
+
+/**
+ * Left-to-right text (an address, an email, a pattern) isolated for a sentence in either
+ * direction, where it cannot be its own <bdi> (a toast, an option, a title).
+ */
+export function ltr(text) { return '\u2066' + String(text) + '\u2069'; }
 
 export function locale() { return current === 'ar' ? 'ar' : 'en-GB'; }
 export function listSeparator() { return current === 'ar' ? '، ' : ', '; }

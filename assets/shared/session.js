@@ -16,10 +16,16 @@
  */
 
 import { clear, hook, store } from './dom.js';
-import { t, toggleLanguage } from './i18n.js';
+import { formatDuration, formatTime, t, toggleLanguage } from './i18n.js';
 import { api, ApiError } from './api.js';
 import { toast } from './dialogs.js';
 import { fieldSummary, setBusy, setFormError } from './forms.js';
+
+/** Why and until when signing in is paused (a 429 from the login). */
+function lockedMessage(retryAfter) {
+  const seconds = Number(retryAfter) || 60;
+  return t('auth.locked', { time: formatDuration(seconds), at: formatTime(Date.now() + seconds * 1000, false) });
+}
 
 const USER_KEY = 'raqib.user';
 
@@ -94,7 +100,7 @@ export function onLogin(event) {
     else page.proceed();
   }, function (err) {
     if (err.status === 401) setFormError(form, t('auth.wrong'));
-    else if (err.status === 429) setFormError(form, err.message + (err.retryAfter ? ' — ' + t('error.retry', { n: err.retryAfter }) : ''));
+    else if (err.status === 429) setFormError(form, lockedMessage(err.retryAfter));
     else setFormError(form, err.message);
     form.elements.password.select();
   }).then(function () { setBusy(form, false); });
@@ -155,7 +161,7 @@ export function handleError(err) {
   }
   if (page.refused && page.refused(err)) return;
   let message = err.message;
-  if (err.status === 429 && err.retryAfter) message += ' — ' + t('error.retry', { n: err.retryAfter });
+  if (err.status === 429 && err.retryAfter) message += ' — ' + t('error.retry', { time: formatDuration(err.retryAfter) });
   if (err.fields && page.fieldsInToasts) message += ' — ' + fieldSummary(err.fields);
   toast(message, 'error');
 }
