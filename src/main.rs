@@ -76,6 +76,12 @@ enum Command {
         #[command(subcommand)]
         command: ModelCommand,
     },
+    /// Can an article page at URL embed raqib (widget and frame) with this
+    /// configuration? Prints what to set when it cannot, and the snippets.
+    CheckEmbed {
+        /// An article page of the news site, e.g. https://news.example/2026/11/article
+        url: String,
+    },
     /// Word-list tools.
     Wordlists {
         #[command(subcommand)]
@@ -210,6 +216,18 @@ fn main() -> ExitCode {
                 raqib::cli::model::build(&data, &wordlists, &out, folds)
                     .map(|report| print!("{report}")),
             );
+        }
+        Some(Command::CheckEmbed { url }) => {
+            return match raqib::cli::embed::check(&config, &url) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(report) => {
+                    eprint!("{report}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         Some(Command::Wordlists {
             command: WordlistsCommand::Check,

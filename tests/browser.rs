@@ -30,6 +30,8 @@ use support::{KNOWN_ANSWER, TestApp};
 
 #[path = "browser/bans.rs"]
 mod bans;
+#[path = "browser/widget.rs"]
+mod widget;
 
 const PASSWORD: &str = "a long browser test password";
 const WAIT: Duration = Duration::from_secs(20);
@@ -134,6 +136,18 @@ async fn browser(driver: &Driver, javascript: bool) -> Client {
         .connect(&driver.url)
         .await
         .expect("a browser session")
+}
+
+impl Raqib {
+    /// Publishes a comment behind the API's back, as a moderator's decision would.
+    async fn approve_for_test(&self, id: i64) {
+        self.state
+            .store()
+            .set_status(id, Status::Approved, raqib::store::now_ms())
+            .await
+            .unwrap();
+        self.state.pages().invalidate();
+    }
 }
 
 /// raqib in-process on 127.0.0.1 (the integration tests' app, served on a socket), with
@@ -550,7 +564,7 @@ async fn the_frame_works_with_javascript_off() {
     )
     .await;
     screenshot(&client, "7-frame-form").await;
-    click(&client, "form[data-raqib=form] button[type=submit]").await;
+    click(&client, "form[data-raqib=form] [data-raqib=submit]").await;
     let status = client
         .wait()
         .at_most(WAIT)

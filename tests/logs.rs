@@ -89,7 +89,36 @@ async fn logs_carry_request_ids_and_never_emails_passwords_tokens_or_ips() {
         .await;
     assert_eq!(queue.status, StatusCode::OK);
 
+    // A news site missing from allowed_origins: its browsers refuse the widget's answers
+    // in silence; the server says so once per origin, naming the key.
+    for _ in 0..3 {
+        let request = axum::http::Request::get("/api/v1/articles/x/comments")
+            .header("origin", "https://unlisted-news.example")
+            .header("host", "comments.example")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        app.send_from(peer, request).await;
+    }
+    let frame = axum::http::Request::get("/embed/frame?article=x")
+        .header("sec-fetch-dest", "iframe")
+        .header("referer", "https://framing-news.example/2026/a")
+        .header("host", "comments.example")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    app.send_from(peer, frame).await;
+
     let logs = sink.text();
+    for origin in [
+        "https://unlisted-news.example",
+        "https://framing-news.example",
+    ] {
+        let warned: Vec<&str> = logs
+            .lines()
+            .filter(|l| l.contains("WARN") && l.contains(origin))
+            .collect();
+        assert_eq!(warned.len(), 1, "one warning for {origin}: {logs}");
+        assert!(warned[0].contains("allowed_origins"), "{}", warned[0]);
+    }
     assert!(logs.lines().count() > 5, "debug logs were written: {logs}");
     assert!(
         logs.lines()

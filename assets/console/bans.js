@@ -139,7 +139,7 @@ export function fillBanDurations() {
 let shown = [];
 
 /** Shows the queue or the bans. */
-export function showView(which) {
+export function showSection(which) {
   const bans = which === 'bans';
   hook('queue-view').hidden = bans;
   hook('bans-view').hidden = !bans;

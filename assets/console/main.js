@@ -37,7 +37,7 @@ import {
 } from './panels.js';
 import {
   fillBanDurations, loadBans, onBanFormChange, onBanSubmit, onLiftSubmit, openBan, renderBans,
-  showView,
+  showSection,
 } from './bans.js';
 import {
   afterListChange, applyFilters, enterConsole, loadQueue, move, replaceItem, resetQueue, select,
@@ -226,8 +226,8 @@ function wireConsole() {
   const lift = hook('lift-dialog');
   $('form', lift).addEventListener('submit', onLiftSubmit);
   hook('lift-cancel').addEventListener('click', function () { closeDialog(lift); });
-  hook('show-queue').addEventListener('click', function () { showView('queue'); });
-  hook('show-bans').addEventListener('click', function () { showView('bans'); });
+  hook('show-queue').addEventListener('click', function () { showSection('queue'); });
+  hook('show-bans').addEventListener('click', function () { showSection('bans'); });
   hook('bans-search').addEventListener('submit', function (event) { event.preventDefault(); loadBans(); });
   hook('bans-search').elements.all.addEventListener('change', loadBans);
   wireConfirm();

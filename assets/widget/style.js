@@ -20,7 +20,8 @@ const CSS = `
 .raqib-time{opacity:.7;font-size:.9em}
 .raqib-body{margin:.25rem 0;white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext}
 .raqib-actions{display:flex;flex-wrap:wrap;gap:1rem;font-size:.88em}
-.raqib-link{background:none;border:0;padding:0;color:var(--raqib-accent);font:inherit;text-decoration:underline;cursor:pointer}
+.raqib-link{background:none;border:0;padding:0;color:var(--raqib-accent);font:inherit;text-decoration:underline;cursor:pointer;
+  min-height:44px;min-width:44px}
 .raqib-link:disabled{opacity:.6;cursor:default}
 .raqib-note,.raqib-muted{font-size:.88em;opacity:.8;margin:.2rem 0 0}
 .raqib-form{background:var(--raqib-soft);border:1px solid var(--raqib-line);border-radius:6px;margin-top:1.5rem;padding:1rem}
@@ -47,6 +48,14 @@ textarea.raqib-input{min-height:8rem;resize:vertical}
 .raqib-status:empty{display:none}
 .raqib-ok{background:rgba(11,110,79,.12)}
 .raqib-bad{background:rgba(179,38,30,.1);color:var(--raqib-error)}
+.raqib-count{text-align:end}
+.raqib-over{color:var(--raqib-error);opacity:1}
+.raqib-closed{background:var(--raqib-soft);border:1px solid var(--raqib-line);border-radius:6px;margin-top:1.5rem;padding:.75rem 1rem}
+.raqib-own{opacity:.85}
+.raqib-badge{font-size:.8em;border:1px solid var(--raqib-line);border-radius:999px;padding:0 .5rem}
+.raqib-form-reply{margin:.5rem 0 1rem}
+.raqib-button{min-height:44px}
+.raqib-input{min-height:44px}
 .raqib-hp{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;
 

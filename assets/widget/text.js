@@ -17,21 +17,51 @@ export function parseRetryAfter(value) {
   return n >= 0 ? Math.max(1, n) : null;
 }
 
-// Arabic counted nouns: one, two, 3–10, 11 and more.
-const AR_UNITS = {
-  s: ["ثانية واحدة", "ثانيتين", "ثوانٍ", "ثانية"],
-  m: ["دقيقة واحدة", "دقيقتين", "دقائق", "دقيقة"]
+// Counted nouns by CLDR plural form (Intl.PluralRules): Arabic has six, English two.
+const UNITS = {
+  ar: {
+    s: { zero: "{n} ثانية", one: "ثانية واحدة", two: "ثانيتين", few: "{n} ثوانٍ", many: "{n} ثانية", other: "{n} ثانية" },
+    m: { zero: "{n} دقيقة", one: "دقيقة واحدة", two: "دقيقتين", few: "{n} دقائق", many: "{n} دقيقة", other: "{n} دقيقة" },
+    c: { zero: "{n} حرف", one: "حرف واحد", two: "حرفان", few: "{n} أحرف", many: "{n} حرفاً", other: "{n} حرف" }
+  },
+  en: {
+    s: { one: "{n} second", other: "{n} seconds" },
+    m: { one: "{n} minute", other: "{n} minutes" },
+    c: { one: "{n} character", other: "{n} characters" }
+  }
 };
-const EN_UNITS = { s: "second", m: "minute" };
+
+/** `n` of a unit ("s", "m", "c") in words, by the language's plural rules. */
+export function counted(n, unit, lang) {
+  const forms = UNITS[lang === "ar" ? "ar" : "en"][unit];
+  let form = n === 1 ? "one" : "other";
+  try { form = new Intl.PluralRules(lang).select(n); } catch (e) { /* old browser: one/other */ }
+  return (forms[form] || forms.other).replace("{n}", new Intl.NumberFormat(lang).format(n));
+}
 
 /** A wait in words: "3 دقائق", "45 seconds". */
 export function duration(seconds, lang) {
-  let n = Math.max(1, Math.ceil(seconds));
-  let unit = "s";
-  if (n >= 90) { n = Math.ceil(n / 60); unit = "m"; }
-  if (lang !== "ar") return n + " " + EN_UNITS[unit] + (n === 1 ? "" : "s");
-  const f = AR_UNITS[unit];
-  return n === 1 ? f[0] : n === 2 ? f[1] : n + " " + (n <= 10 ? f[2] : f[3]);
+  const n = Math.max(1, Math.ceil(seconds));
+  return n >= 90 ? counted(Math.ceil(n / 60), "m", lang) : counted(n, "s", lang);
+}
+
+/** Characters as a reader counts them (grapheme clusters, as the server does). */
+export function graphemes(text) {
+  const s = String(text || "");
+  if (typeof Intl.Segmenter === "function") {
+    let n = 0;
+    for (const _ of new Intl.Segmenter().segment(s)) n++; // eslint-disable-line no-unused-vars
+    return n;
+  }
+  return Array.from(s).length;
+}
+
+/** The body counter: "120 / 5,000", or how many characters are left or too many. */
+export function countText(n, max, lang) {
+  const fmt = (x) => new Intl.NumberFormat(lang).format(x);
+  if (n > max) return (lang === "ar" ? "زائد بمقدار " : "Over by ") + counted(n - max, "c", lang);
+  if (n > max * 0.9) return (lang === "ar" ? "بقي " : "") + counted(max - n, "c", lang) + (lang === "ar" ? "" : " left");
+  return fmt(n) + " / " + fmt(max);
 }
 
 /**
@@ -118,6 +148,10 @@ export const TEXT = {
     fix: "بعض الحقول تحتاج إلى تصحيح.",
     retryIn: "طلبات كثيرة في وقت قصير، يرجى المحاولة بعد {t}.",
     network: "تعذّر الاتصال بالخادم، يرجى المحاولة لاحقًا.",
+    originRefused: "لا يسمح خادم التعليقات لهذا الموقع ({origin}) بعرض التعليقات. على مسؤول الموقع إضافته إلى allowed_origins في إعدادات رقيب.",
+    closed: "التعليقات مغلقة على هذا المقال.",
+    awaiting: "بانتظار المراجعة",
+    onlyYou: "تراه أنت وحدك حتى يوافق عليه المشرفون.",
     generic: "حدث خطأ، يرجى المحاولة لاحقًا."
   },
   en: {
@@ -158,6 +192,10 @@ export const TEXT = {
     fix: "Some fields need to be corrected.",
     retryIn: "Too many requests; please try again in {t}.",
     network: "Could not reach the server; please try again later.",
+    originRefused: "The comment server does not allow this site ({origin}) to show comments. The site's administrator must add it to allowed_origins in raqib's settings.",
+    closed: "Comments are closed on this article.",
+    awaiting: "Waiting for review",
+    onlyYou: "Only you can see it until the moderators approve it.",
     generic: "Something went wrong; please try again later."
   }
 };

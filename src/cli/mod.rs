@@ -1,6 +1,7 @@
 //! The command line's work beyond serving: accounts and offline scoring.
 
 pub mod accounts;
+pub mod embed;
 pub mod model;
 pub mod privacy;
 pub mod score;

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub mod lenient;
+pub mod origins;
 pub mod paths;
 
 use figment::Figment;

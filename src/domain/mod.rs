@@ -9,6 +9,7 @@ mod email;
 pub mod errors;
 mod fields;
 pub mod lang;
+pub mod plural;
 mod submission;
 pub mod unicode;
 

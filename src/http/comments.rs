@@ -17,7 +17,7 @@ use crate::domain::{ArticleKey, CommentId, PublicComment};
 use crate::gates::ratelimit::LimitedAction;
 use crate::gates::ratelimit::client::limit_key;
 use crate::http::error::{ApiError, ErrorEnvelope, Result};
-use crate::moderation::submit;
+use crate::moderation::{receipt, submit};
 use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/comments/{id}/report",
             post(report).options(preflight),
+        )
+        .route(
+            "/api/v1/comments/{id}/status",
+            get(comment_status).options(preflight),
         )
 }
 
@@ -79,6 +83,9 @@ pub struct Submitted {
     /// `pending` (awaits moderation) or `approved` (published at once, `post` mode).
     #[schema(example = "pending")]
     pub status: String,
+    /// Lets this browser ask `GET /api/v1/comments/{id}/status?receipt=` later (the
+    /// widget keeps a pending comment visible to its author until it is decided).
+    pub receipt: String,
 }
 
 /// Submit a comment.
@@ -118,6 +125,7 @@ async fn submit(
         Json(Submitted {
             id: accepted.id,
             status: accepted.shown.as_str().to_string(),
+            receipt: state.secrets().receipt(accepted.id),
         }),
     ))
 }
@@ -130,12 +138,23 @@ pub(super) fn user_agent(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-/// A page of an article's approved comments.
+/// A page of an article's approved comments, and what the form should show.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct CommentPage {
     pub comments: Vec<PublicComment>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
+    /// Comments are closed on the article: show that instead of the form.
+    #[serde(default)]
+    pub closed: bool,
+    /// When the server asks for a security code: `always`, `adaptive` (only when it
+    /// answers 428 `captcha_required`) or `off`.
+    #[schema(example = "always")]
+    #[serde(default)]
+    pub captcha: String,
+    /// The longest comment body, in characters (grapheme clusters).
+    #[serde(default)]
+    pub body_max: usize,
 }
 
 const DEFAULT_PAGE: u32 = 50;
@@ -194,11 +213,57 @@ async fn list(
     let page = serde_json::to_vec(&CommentPage {
         comments,
         next_cursor,
+        closed: state.restrictions().is_closed(article.as_str()),
+        captcha: captcha_mode(state.config().captcha.mode).to_string(),
+        body_max: crate::domain::CommentBody::MAX_GRAPHEMES,
     })
     .map_err(|err| ApiError::Internal(format!("cannot encode a page: {err}")))?;
     let page = axum::body::Bytes::from(page);
     state.pages().put(key, generation, page.clone());
     Ok(json_bytes(page))
+}
+
+fn captcha_mode(mode: crate::gates::captcha::Mode) -> &'static str {
+    use crate::gates::captcha::Mode;
+    match mode {
+        Mode::Always => "always",
+        Mode::Adaptive => "adaptive",
+        Mode::Off => "off",
+    }
+}
+
+/// Where a comment stands, as its author may know it.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CommentStatus {
+    /// `pending` (awaits review), `published`, or `removed` (refused, or gone).
+    #[schema(example = "pending")]
+    pub status: String,
+}
+
+/// Whether the comment this browser posted still awaits review. Answers only to the
+/// `receipt` given when it was accepted (404 otherwise, as for a comment that does not
+/// exist), so nobody else learns anything of it.
+#[utoipa::path(
+    get, path = "/api/v1/comments/{id}/status", tag = "public",
+    params(("id" = i64, Path), ("receipt" = String, Query, description = "`receipt` of the submission")),
+    responses(
+        (status = 200, body = CommentStatus),
+        (status = 404, description = "`not_found`: no such comment, or not this receipt", body = ErrorEnvelope),
+        (status = 429, description = "`rate_limited`", body = ErrorEnvelope),
+    )
+)]
+async fn comment_status(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    query: QueryPairs,
+) -> Result<Json<CommentStatus>> {
+    limit(&state, LimitedAction::Read, limit_key(ip)).await?;
+    let receipt = query.get("receipt").unwrap_or("");
+    let status = receipt::status_for_author(&state, id, receipt).await?;
+    Ok(Json(CommentStatus {
+        status: status.to_string(),
+    }))
 }
 
 fn json_bytes(body: axum::body::Bytes) -> axum::response::Response {

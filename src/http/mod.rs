@@ -10,9 +10,11 @@ mod auth;
 mod bans;
 mod captcha;
 mod comments;
+mod embed_origin;
 pub mod error;
 mod extract;
 mod filter_admin;
+mod frame_html;
 mod health;
 mod iframe;
 pub mod listener;
@@ -57,10 +59,14 @@ pub fn router(state: AppState) -> Router {
         .merge(
             comments::router()
                 .merge(captcha::router())
-                .layer(pages::cors(&state.config().allowed_origins)),
+                .layer(pages::cors(&state.config().allowed_origins))
+                .merge(iframe::router())
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    embed_origin::note_refused_origin,
+                )),
         )
         .merge(pages::router())
-        .merge(iframe::router())
         .merge(auth::router())
         .merge(admin::router())
         .merge(filter_admin::router())

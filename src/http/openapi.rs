@@ -52,6 +52,7 @@ use crate::app::AppState;
         super::privacy::export,
         super::privacy::erase,
         super::comments::report,
+        super::comments::comment_status,
         super::filter_admin::versions::overview,
         super::filter_admin::terms::list_terms,
         super::filter_admin::terms::add_term,

@@ -10,20 +10,9 @@ use std::net::IpAddr;
 
 use axum::http::{HeaderMap, header};
 
+use crate::config::origins::canonical_host;
+pub use crate::config::origins::origin_of;
 use crate::gates::ratelimit::client::Cidr;
-
-/// The origin of `url` (`https://Example.com:443/x` → `https://example.com`), or None
-/// when it is not an http(s) URL with a host.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.trim().split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = canonical_host(&scheme, authority)?;
-    Some(format!("{scheme}://{host}"))
-}
 
 /// The origin this request was made to, or None without a usable host.
 pub fn request_origin(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> Option<String> {
@@ -55,22 +44,6 @@ pub fn origin_matches(headers: &HeaderMap, expected: &str) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(origin_of)
         .is_some_and(|sent| sent == expected)
-}
-
-/// `host[:port]` lower-cased, without the scheme's default port; None when empty or
-/// when it carries user information or spaces.
-fn canonical_host(scheme: &str, authority: &str) -> Option<String> {
-    let authority = authority.trim().to_ascii_lowercase();
-    if authority.is_empty() || authority.contains(['@', ' ', '/']) {
-        return None;
-    }
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    Some(
-        authority
-            .strip_suffix(default_port)
-            .unwrap_or(&authority)
-            .to_string(),
-    )
 }
 
 /// The first value a proxy set: `X-Forwarded-<Name>`, else `name=` of `Forwarded`. The

@@ -11,6 +11,7 @@ pub mod claim;
 pub mod close;
 pub mod decide;
 pub mod privacy;
+pub mod receipt;
 pub mod refusal;
 pub mod report;
 pub mod shipped;

@@ -67,6 +67,15 @@ impl Secrets {
     }
 
     /// Keyed hash of a canonical email address.
+    /// The receipt of an accepted comment: lets the browser that posted it (and nobody
+    /// without it) ask whether it still awaits review.
+    pub fn receipt(&self, comment_id: i64) -> String {
+        let key = self.derive("raqib/receipt/v1");
+        let mut mac = hex(&hmac(&key, &comment_id.to_be_bytes()));
+        mac.truncate(32);
+        mac
+    }
+
     pub fn email_hash(&self, canonical_email: &str) -> String {
         hex(&hmac(&self.email, canonical_email.as_bytes()))
     }

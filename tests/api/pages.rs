@@ -217,7 +217,7 @@ async fn the_no_javascript_frame_shows_comments_and_takes_a_plain_form() {
     assert!(page.text.contains("dir=\"rtl\""));
     assert!(
         page.text
-            .contains("<bdi class=\"raqib-name\">أبو خالد</bdi>")
+            .contains("<bdi class=\"raqib-author\">أبو خالد</bdi>")
     );
     let csp = page.headers["content-security-policy"]
         .to_str()
@@ -245,6 +245,18 @@ async fn the_no_javascript_frame_shows_comments_and_takes_a_plain_form() {
         missing.text
     );
     assert!(missing.text.contains("اسم المشترك، حقل إجباري"));
+    assert!(
+        missing.text.contains(
+            "name=\"name\" class=\"raqib-input\" aria-required=\"true\" aria-invalid=\"true\" aria-describedby=\"raqib-name-error\""
+        ),
+        "the field is marked invalid and described by its message: {}",
+        missing.text
+    );
+    assert_eq!(
+        missing.text.matches("aria-invalid").count(),
+        1,
+        "only the bad field"
+    );
     assert!(
         missing.text.contains(">نص سأحتفظ به</textarea>"),
         "what was typed is kept"
@@ -307,6 +319,115 @@ async fn the_frame_carries_the_security_code_when_one_is_required() {
     assert!(wrong.text.contains("data-raqib-error=\"captcha\""));
     let fresh = hidden(&wrong.text, "captcha_id");
     assert_ne!(fresh, id, "a new code comes with the form");
+    assert!(
+        wrong
+            .text
+            .contains("aria-invalid=\"true\" aria-describedby=\"raqib-captcha-error\""),
+        "{}",
+        wrong.text
+    );
+    // The question in words instead of the picture: nothing is sent, what was typed stays.
+    let switched = post_form(
+        &app,
+        "/embed/frame",
+        &[
+            ("article", "/news/code"),
+            ("body", "نص أكتبه"),
+            ("captcha_id", &fresh),
+            ("switch", "text"),
+        ],
+    )
+    .await;
+    assert_eq!(switched.status, StatusCode::OK);
+    assert!(
+        switched.text.contains("data-raqib=\"captcha-question\""),
+        "{}",
+        switched.text
+    );
+    assert!(!switched.text.contains("data-raqib=\"captcha-image\""));
+    assert!(switched.text.contains(">نص أكتبه</textarea>"));
+    assert!(
+        !switched.text.contains("aria-invalid"),
+        "nothing was checked"
+    );
     let right = form(crate::support::KNOWN_ANSWER, fresh).await;
     assert_eq!(right.status, StatusCode::OK, "{}", right.text);
+}
+
+#[tokio::test]
+async fn the_frame_shows_the_code_only_when_asked_and_no_form_on_a_closed_article() {
+    use raqib::gates::captcha::Mode;
+    let off = TestApp::sqlite_with(|c| c.captcha.mode = Mode::Off).await;
+    let page = off.get("/embed/frame?article=%2Fnews%2Fx").await;
+    assert!(page.text.contains("data-raqib=\"form\""));
+    assert!(
+        !page.text.contains("data-raqib=\"captcha\""),
+        "no code when none is asked"
+    );
+    let adaptive = TestApp::sqlite_with(|c| c.captcha.mode = Mode::Adaptive).await;
+    let page = adaptive.get("/embed/frame?article=%2Fnews%2Fx").await;
+    assert!(
+        !page.text.contains("data-raqib=\"captcha\""),
+        "adaptive: not until asked"
+    );
+    let listed = off
+        .get("/api/v1/articles/%2Fnews%2Fx/comments")
+        .await
+        .json();
+    assert_eq!(listed["captcha"], "off");
+    assert_eq!(listed["closed"], false);
+    assert_eq!(listed["body_max"], 5000);
+
+    off.state
+        .store()
+        .close_article("/news/x".into(), "mona".into(), raqib::store::now_ms())
+        .await
+        .unwrap();
+    off.state.refresh_restrictions().await.unwrap();
+    let closed = off.get("/embed/frame?article=%2Fnews%2Fx").await;
+    assert!(
+        closed.text.contains("data-raqib=\"closed\""),
+        "{}",
+        closed.text
+    );
+    assert!(!closed.text.contains("data-raqib=\"form\""));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // past the page cache
+    let listed = off
+        .get("/api/v1/articles/%2Fnews%2Fx/comments")
+        .await
+        .json();
+    assert_eq!(listed["closed"], true);
+}
+
+#[tokio::test]
+async fn the_author_of_a_pending_comment_can_ask_its_status_with_the_receipt_only() {
+    let app = TestApp::sqlite().await;
+    let reply = app
+        .submit(&crate::support::comment("/news/r", "تعليق ينتظر"))
+        .await;
+    let id = reply.json()["id"].as_i64().unwrap();
+    let receipt = reply.json()["receipt"].as_str().unwrap().to_string();
+    let status = |receipt: String| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/v1/comments/{id}/status?receipt={receipt}"))
+                .await
+        }
+    };
+    let pending = status(receipt.clone()).await;
+    assert_eq!(pending.status, StatusCode::OK, "{}", pending.text);
+    assert_eq!(pending.json()["status"], "pending");
+    let forged = status("0".repeat(32)).await;
+    assert_eq!(
+        forged.status,
+        StatusCode::NOT_FOUND,
+        "a wrong receipt learns nothing"
+    );
+    app.approve(id).await;
+    assert_eq!(status(receipt.clone()).await.json()["status"], "published");
+    app.store()
+        .set_status(id, raqib::domain::Status::Rejected, raqib::store::now_ms())
+        .await
+        .unwrap();
+    assert_eq!(status(receipt).await.json()["status"], "removed");
 }
