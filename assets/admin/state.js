@@ -10,7 +10,7 @@ import { emptyStage } from './stage.js';
 
 export const F = '/api/v1/admin/filter';
 // src/filter/model.rs, word-list categories first.
-export const CATEGORIES = ['profanity', 'insult', 'hate', 'threat', 'identity', 'dehumanizing', 'spam_phrase', 'contact', 'obfuscation',
+export const CATEGORIES = ['profanity', 'insult', 'hate', 'threat', 'identity', 'dehumanizing', 'warning', 'spam_phrase', 'contact', 'obfuscation',
   'domain_block', 'domain_allow', 'disposable_email', 'link', 'phone', 'repetition', 'duplicate',
   'honeypot', 'timing', 'reputation', 'rule'];
 export const ACTIONS = ['score', 'hold', 'spam', 'block'];

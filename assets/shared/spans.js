@@ -97,7 +97,7 @@ export function segmentText(text, hits) {
 
 // Scoring families, as in src/filter/model.rs (for colours only).
 export const FAMILY = Object.freeze({
-  profanity: 'abuse', insult: 'abuse', hate: 'abuse', identity: 'abuse', threat: 'abuse', dehumanizing: 'abuse',
+  profanity: 'abuse', insult: 'abuse', hate: 'abuse', identity: 'abuse', threat: 'abuse', dehumanizing: 'abuse', warning: 'neutral',
   spam_phrase: 'spam', contact: 'spam', link: 'spam', domain_block: 'spam', phone: 'spam',
   disposable_email: 'spam', duplicate: 'spam', honeypot: 'spam', timing: 'spam', obfuscation: 'spam',
   domain_allow: 'neutral', repetition: 'neutral', reputation: 'neutral', rule: 'neutral',

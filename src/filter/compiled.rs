@@ -306,9 +306,9 @@ mod verdicts {
             ),
             (
                 "التفاصيل في shop نقطة كوم",
-                Class::Hold,
+                Class::Spam,
                 Some("list:obfuscation:نقطة كوم"),
-                "spelled-out dot",
+                "spelled-out dot, which with the spam model's points is spam",
             ),
             (
                 "visit cheapmeds dot com today",
@@ -392,7 +392,9 @@ mod verdicts {
             verdict
                 .hits
                 .iter()
-                .any(|h| h.rule == "model:spam" && h.action == Action::Spam)
+                .any(|h| h.rule == "model:spam" && h.weight > 0.0 && h.span.is_some()),
+            "the spam model adds a named hit: {:#?}",
+            verdict.hits
         );
         let civil = "تقرير ممتاز ومعلومات مفيدة شكرا لكم على المتابعة";
         assert_eq!(check(&filter, civil).class, Class::Ok);

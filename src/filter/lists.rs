@@ -131,6 +131,9 @@ pub fn load(source: &Source) -> Result<WordLists, Vec<ListError>> {
             });
         }
     }
+    // Entries that count (not identity-like qualifiers), by key: the same word in two
+    // counting lists would add its weight twice, so the later one is skipped and named.
+    let mut counted: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for list in &spec.lists {
         let text = match source.read(&list.file) {
             Ok(text) => text,
@@ -214,6 +217,20 @@ pub fn load(source: &Source) -> Result<WordLists, Vec<ListError>> {
                         ));
                         continue;
                     }
+                    if !list.category.is_qualifier() {
+                        if let Some(first) = counted.get(&key) {
+                            out.warnings.push(format!(
+                                "{}:{}: {entry:?} already counts as {first}; skipped so that it does not count twice",
+                                list.file,
+                                number + 1
+                            ));
+                            continue;
+                        }
+                        counted.insert(
+                            key.clone(),
+                            format!("{} ({})", list.category.as_str(), list.file),
+                        );
+                    }
                     out.terms.push(TermSpec {
                         list: list.name.clone(),
                         term: entry.to_string(),
@@ -258,6 +275,52 @@ mod tests {
         assert!(lists.terms.len() > 1_000, "{} terms", lists.terms.len());
         assert!(lists.disposable_domains.contains("mailinator.com"));
         assert!(lists.allowed_domains.iter().any(|d| d == "gov.sa"));
+        let twice: Vec<&String> = lists
+            .warnings
+            .iter()
+            .filter(|w| w.contains("already counts"))
+            .collect();
+        assert!(twice.is_empty(), "words that would count twice: {twice:#?}");
+    }
+
+    #[test]
+    fn a_word_in_two_counting_lists_counts_once_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("lists.toml"),
+            "[[list]]\nname = \"a\"\nfile = \"a.txt\"\ncategory = \"insult\"\nlanguage = \"ar\"\nweight = 3\n\
+             [[list]]\nname = \"b\"\nfile = \"b.txt\"\ncategory = \"profanity\"\nlanguage = \"ar\"\nweight = 4\n\
+             [[list]]\nname = \"c\"\nfile = \"c.txt\"\ncategory = \"identity\"\nlanguage = \"ar\"\nweight = 0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.txt"), "حمار\n").unwrap();
+        std::fs::write(dir.path().join("b.txt"), "حِمار\nكلب\n").unwrap();
+        std::fs::write(dir.path().join("c.txt"), "حمار\n").unwrap();
+        let lists = load(&Source::Dir(dir.path().to_path_buf())).unwrap();
+        let kept: Vec<(&str, Category)> = lists
+            .terms
+            .iter()
+            .map(|t| (t.term.as_str(), t.category))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("حمار", Category::Insult),
+                ("كلب", Category::Profanity),
+                ("حمار", Category::Identity)
+            ]
+        );
+        assert_eq!(lists.warnings.len(), 1, "{:?}", lists.warnings);
+        assert!(
+            lists.warnings[0].starts_with("b.txt:1:"),
+            "{:?}",
+            lists.warnings
+        );
+        assert!(
+            lists.warnings[0].contains("insult (a.txt)"),
+            "{:?}",
+            lists.warnings
+        );
     }
 
     #[test]

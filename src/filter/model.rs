@@ -48,6 +48,10 @@ pub enum Category {
     /// Words that dehumanize a group (vermin, plague, cancer): never count alone (they
     /// are ordinary words in the news); beside an identity term they are hate.
     Dehumanizing,
+    /// Words that warn readers of a scam («نصب», «احتيال», "scam", "beware"): never
+    /// count; an ad's wording beside them, with no way to reach anyone, is a reader
+    /// warning others, held rather than refused as spam.
+    Warning,
     SpamPhrase,
     Contact,
     Link,
@@ -84,13 +88,16 @@ impl Category {
             Profanity | Insult | Hate | Identity | Threat | Dehumanizing => Family::Abuse,
             SpamPhrase | Contact | Link | DomainBlock | Phone | DisposableEmail | Duplicate
             | Honeypot | Timing | Obfuscation => Family::Spam,
-            DomainAllow | Repetition | Reputation | Rule => Family::Neutral,
+            DomainAllow | Repetition | Reputation | Rule | Warning => Family::Neutral,
         }
     }
 
     /// Categories that never count alone: they only qualify other abuse.
     pub fn is_qualifier(self) -> bool {
-        matches!(self, Category::Identity | Category::Dehumanizing)
+        matches!(
+            self,
+            Category::Identity | Category::Dehumanizing | Category::Warning
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +109,7 @@ impl Category {
             Identity => "identity",
             Threat => "threat",
             Dehumanizing => "dehumanizing",
+            Warning => "warning",
             SpamPhrase => "spam_phrase",
             Contact => "contact",
             Link => "link",

@@ -38,9 +38,10 @@ pub fn decide(
     // A way to reach the author (a phone number, a messenger handle) beside ad wording
     // from the lists is an ad, whatever the sum: readers quoting a hotline do not also
     // write "contact us for loans".
-    let (mut reach, mut ad_wording) = (false, false);
+    let (mut reach, mut ad_wording, mut warning) = (false, false, false);
     for hit in by_rule {
         reach |= matches!(hit.category, Category::Phone | Category::Contact) && hit.weight > 0.0;
+        warning |= hit.category == Category::Warning;
         ad_wording |= hit.category == Category::SpamPhrase
             && hit.rule.starts_with("list:")
             && hit.weight >= settings.signals.ad_with_contact_min;
@@ -83,7 +84,9 @@ pub fn decide(
     let spam_score = spam + neutral.min(0.0);
     let mut class = if abuse >= settings.block {
         Class::Block
-    } else if spam_score >= settings.spam {
+    // An ad's wording beside words warning of a scam, with no way to reach anyone, is a
+    // reader quoting the scam to warn others: held for a moderator, not refused.
+    } else if spam_score >= settings.spam && (reach || !warning) {
         Class::Spam
     } else if total >= settings.hold {
         Class::Hold

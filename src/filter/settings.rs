@@ -191,8 +191,8 @@ impl Default for ModelSettings {
                 threshold: 0.95,
                 points: 0.5,
                 per_logit: 2.0,
-                certain: 0.98,
-                with_contact: 0.7,
+                certain: 0.99,
+                with_contact: 0.5,
             },
         }
     }

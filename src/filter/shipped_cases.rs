@@ -197,3 +197,27 @@ fn a_phone_number_beside_ad_wording_is_spam() {
     ];
     assert_eq!(below(&ads, Class::Spam), Vec::<String>::new());
 }
+
+#[test]
+fn a_reader_warning_of_a_scam_is_held_not_refused_and_an_ad_with_a_number_stays_spam() {
+    // Written for this test (not from any data set): readers quoting the ads they warn of.
+    let warnings = [
+        "لا تصدقوا اللي يعلقون هنا عن شيخ روحاني وجلب الحبيب، كلها نصب",
+        "انتبهوا جاتني رسالة مبروك فزت بجائزة ادخل الرابط، وهي احتيال",
+        "Beware of the comments about a spiritual healer, it's a scam",
+    ];
+    let refused: Vec<String> = warnings
+        .iter()
+        .map(|t| (t, class(t)))
+        .filter(|(_, (c, _))| *c >= Class::Spam)
+        .map(|(t, (c, rules))| format!("{t} → {c:?} {rules:?}"))
+        .collect();
+    assert_eq!(refused, Vec::<String>::new(), "a warning is not spam");
+    // The ad's wording is still seen: held for a moderator, not let through unseen.
+    assert_eq!(below(&warnings[..2], Class::Hold), Vec::<String>::new());
+    let ads = [
+        "احذروا النصابين، الشيخ الروحاني الحقيقي لجلب الحبيب واتساب 0551234567",
+        "شيخ روحاني لجلب الحبيب ورد المطلقة مجرب",
+    ];
+    assert_eq!(below(&ads, Class::Spam), Vec::<String>::new());
+}

@@ -118,6 +118,9 @@ impl TermSpec {
             Category::Identity => "identity term (counts only beside abuse)",
             Category::Threat => "threat or call to violence",
             Category::Dehumanizing => "dehumanizing word (counts only beside an identity term)",
+            Category::Warning => {
+                "scam warning (an ad's wording beside it, with no contact, is held, not spam)"
+            }
             Category::SpamPhrase => "advertising phrase",
             Category::Contact => "contact handle",
             other => other.as_str(),

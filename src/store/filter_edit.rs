@@ -14,6 +14,7 @@ use super::conn::{Arg, Conn, Dialect};
 use super::error::{StoreError, StoreResult};
 use super::filter_types::{FilterEdit, FilterEdited, FilterOp, StoredRule, StoredTerm};
 use crate::filter::model::to_word as word;
+use crate::filter::model::{Category, from_word};
 
 /// Rows per multi-row insert (14 columns each stays far below both backends' limits).
 const INSERT_CHUNK: usize = 200;
@@ -34,8 +35,10 @@ pub async fn apply_filter_edit(c: &mut impl Conn, e: &FilterEdit) -> StoreResult
                 if id != 0 {
                     close(c, Table::Term, id, version).await?;
                 }
-                if e.check_duplicates && live_duplicate(c, t, id).await? {
-                    let what = format!("{} ({})", t.term, t.category.as_str());
+                if e.check_duplicates
+                    && let Some(existing) = live_duplicate(c, t, id).await?
+                {
+                    let what = format!("{} ({})", t.term, existing);
                     return Err(StoreError::Duplicate(what));
                 }
                 if id != 0 {
@@ -235,14 +238,29 @@ async fn close(c: &mut impl Conn, table: Table, id: i64, version: i64) -> StoreR
 }
 
 /// Does a live term other than `except` have this category and key?
-async fn live_duplicate(c: &mut impl Conn, t: &StoredTerm, except: i64) -> StoreResult<bool> {
-    let sql = "select 1 from filter_term where until_version is null and category = $1 and key = $2 and term_id <> $3 limit 1";
-    let args = vec![
-        t.category.as_str().into(),
-        t.key.as_str().into(),
-        except.into(),
-    ];
-    c.exists(sql, args).await
+/// The category of a live term other than `except` that `t` would repeat: the same key
+/// in the same category, or in another category where both count (a word weighed twice
+/// in one score); identity-like qualifiers and domains never add to a word's weight.
+async fn live_duplicate(
+    c: &mut impl Conn,
+    t: &StoredTerm,
+    except: i64,
+) -> StoreResult<Option<String>> {
+    let sql = "select category from filter_term where until_version is null and key = $1 and term_id <> $2";
+    let rows: Vec<(String,)> = c
+        .all(sql, vec![t.key.as_str().into(), except.into()])
+        .await?;
+    let counts = |category: Category| {
+        !category.is_qualifier()
+            && !matches!(
+                category,
+                Category::DomainBlock | Category::DomainAllow | Category::DisposableEmail
+            )
+    };
+    Ok(rows.into_iter().map(|(c,)| c).find(|existing| {
+        existing == t.category.as_str()
+            || (counts(t.category) && from_word::<Category>(existing).is_some_and(counts))
+    }))
 }
 
 /// Does a live rule other than `except` have this name?

@@ -210,6 +210,20 @@ async fn bad_terms_and_over_broad_patterns_are_refused_with_the_reason(app: Test
         "{}",
         duplicate.text
     );
+    // In another category where both count it would weigh twice: refused, naming where
+    // it is; as a qualifier (identity, dehumanizing, warning), which never counts, it may.
+    let twice = term(json!({"term": "حمار", "category": "profanity", "weight": 2})).await;
+    assert_eq!(
+        twice.field_code("term").as_deref(),
+        Some("duplicate"),
+        "{}",
+        twice.text
+    );
+    assert!(
+        twice.text.contains("insult"),
+        "names the category it is in: {}",
+        twice.text
+    );
 
     for (pattern, code) in [
         ("(unclosed", "invalid"),
@@ -271,6 +285,9 @@ async fn bad_terms_and_over_broad_patterns_are_refused_with_the_reason(app: Test
     )
     .await;
     assert_eq!(versions.json()["items"].as_array().unwrap().len(), 1);
+    // A qualifier (never counted) may share a word with a counting category.
+    let qualifier = term(json!({"term": "حمار", "category": "dehumanizing", "weight": 0})).await;
+    assert!(qualifier.status.is_success(), "{}", qualifier.text);
 }
 
 async fn restoring_an_old_version_brings_back_its_terms_and_settings(app: TestApp) {
