@@ -30,6 +30,8 @@ use support::{KNOWN_ANSWER, TestApp};
 
 #[path = "browser/bans.rs"]
 mod bans;
+#[path = "browser/pages.rs"]
+mod pages;
 #[path = "browser/widget.rs"]
 mod widget;
 
@@ -418,7 +420,7 @@ async fn readers_moderators_and_admins_work_through_the_pages() {
     until(
         &client,
         "the item selected",
-        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-selected') === 'true';"),
+        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-current') === 'true';"),
     )
     .await;
     press(&client, 'a').await;
@@ -766,7 +768,7 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
     until(
         &client,
         "the item selected",
-        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-selected') === 'true';"),
+        &format!("const i = document.querySelector('{item}'); return i && i.getAttribute('aria-current') === 'true';"),
     )
     .await;
     // Claiming a batch from the console leases it to this moderator.
@@ -781,7 +783,7 @@ async fn a_colleagues_earlier_decision_is_shown_kindly_in_the_console() {
     until(
         &client,
         "the claimed batch shown with the item selected",
-        &format!("const b = document.querySelector('[data-raqib=batch]'); const i = document.querySelector('{item}'); return b && !b.hidden && i && i.getAttribute('aria-selected') === 'true';"),
+        &format!("const b = document.querySelector('[data-raqib=batch]'); const i = document.querySelector('{item}'); return b && !b.hidden && i && i.getAttribute('aria-current') === 'true';"),
     )
     .await;
     // A colleague rejects it meanwhile.

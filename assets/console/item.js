@@ -25,8 +25,9 @@ export function renderItem(c) {
     'data-id': id,
     'data-class': c['class'],
     'data-status': c.status,
-    role: 'option',
-    'aria-selected': selected ? 'true' : 'false',
+    // The queue is a feed of articles (buttons inside are fine there); the selected one
+    // is the current one.
+    'aria-current': selected ? 'true' : false,
     tabindex: '-1',
     'aria-labelledby': 'item-author-' + id,
   });

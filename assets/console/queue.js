@@ -195,13 +195,13 @@ export function select(id, focus) {
   if (state.selected !== null && state.nodes.has(state.selected)) {
     const old = state.nodes.get(state.selected);
     old.classList.remove('selected');
-    old.setAttribute('aria-selected', 'false');
+    old.removeAttribute('aria-current');
   }
   state.selected = id;
   const node = state.nodes.get(id);
   if (!node) return;
   node.classList.add('selected');
-  node.setAttribute('aria-selected', 'true');
+  node.setAttribute('aria-current', 'true');
   if (focus) {
     node.focus({ preventScroll: true });
     node.scrollIntoView({ block: 'nearest' });

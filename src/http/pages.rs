@@ -37,10 +37,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded_assets.rs"));
 
 pub fn router() -> Router<AppState> {
     let pages = Router::new()
-        .route(
-            "/",
-            get(|| page(include_str!("../../assets/demo.html"), DEMO_CSP)),
-        )
+        .route("/", get(demo))
         .route(
             "/moderate",
             get(|| page(include_str!("../../assets/moderate.html"), STRICT_CSP)),
@@ -55,7 +52,21 @@ pub fn router() -> Router<AppState> {
     })
 }
 
-async fn page(body: &'static str, csp: &'static str) -> Response {
+/// The demo article; `?lang=en` shows its widget in English (the article stays Arabic).
+async fn demo(query: super::extract::QueryPairs) -> Response {
+    const DEMO: &str = include_str!("../../assets/demo.html");
+    if query.get("lang") == Some("en") {
+        let english = DEMO.replacen(
+            "data-article=\"demo/welcome\"",
+            "data-article=\"demo/welcome\" data-lang=\"en\"",
+            1,
+        );
+        return page(english, DEMO_CSP).await;
+    }
+    page(DEMO, DEMO_CSP).await
+}
+
+async fn page(body: impl Into<axum::body::Body>, csp: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, HTML),
@@ -64,7 +75,7 @@ async fn page(body: &'static str, csp: &'static str) -> Response {
             (header::REFERRER_POLICY, "same-origin"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }
