@@ -12,6 +12,7 @@ import { handleError } from '../shared/session.js';
 import { qualityTable } from './backtest.js';
 import { changed, isoTitle } from './page.js';
 import { F } from './state.js';
+import { summaryText } from './summary.js';
 import { loadVersions } from './versions.js';
 
 const reports = new Map();
@@ -40,7 +41,7 @@ function renderCandidates() {
         el('span', { class: 'when', title: isoTitle(c.created_at), text: formatTime(c.created_at) + ' · ' }),
         el('span', { class: 'badge', text: t('candidates.status.' + c.status) }),
       ]),
-      el('p', { dir: 'auto', text: c.summary }),
+      el('p', { text: summaryText(c.summary) }),
       isOpen ? el('div', { class: 'actions' }, [
         el('button', { type: 'button', 'data-action': 'backtest', text: t('candidates.backtest') }),
         el('button', { type: 'button', class: 'primary', 'data-action': 'promote', text: t('candidates.promote') }),

@@ -53,10 +53,10 @@ export function renderRuleStats() {
   const form = hook('stats-form');
   const q = form.elements.q.value.trim().toLowerCase();
   const harmfulOnly = form.elements.harmful.checked;
-  hook('stats-hits-head').textContent = t('stats.hitsN', { n: formatNumber(data.days, 0) });
+  hook('stats-hits-head').textContent = t('stats.hitsN', { count: Number(data.days) || 0 });
   const harmful = (data.rules || []).filter(function (s) { return shareClass(s) === 'harmful'; }).length;
   append(summary, [
-    el('span', { class: 'stat-big', text: t('stats.comments', { n: formatNumber(data.comments, 0), days: formatNumber(data.days, 0) }) }),
+    el('span', { class: 'stat-big', text: t('stats.comments', { n: formatNumber(data.comments, 0), count: Number(data.days) || 0 }) }),
     el('span', { class: 'stat-big', 'data-raqib': 'stats-silent', 'data-count': data.silent,
       title: t('stats.silentHint'), text: t('stats.silent', { n: formatNumber(data.silent, 0) }) }),
     harmful ? el('span', { class: 'badge class-block', 'data-raqib': 'stats-harmful', 'data-count': harmful,

@@ -5,13 +5,14 @@
  */
 
 import { append, clear, el, hook } from '../shared/dom.js';
-import { formatNumber, formatTime, signed, t, tOr } from '../shared/i18n.js';
+import { formatNumber, formatTime, ltr, signed, t, tOr } from '../shared/i18n.js';
 import { api, query } from '../shared/api.js';
 import { confirmDialog, toast } from '../shared/dialogs.js';
 import { handleError } from '../shared/session.js';
 import { catLabel } from '../shared/hits.js';
 import { actionLabel, changed, isoTitle } from './page.js';
 import { F, state } from './state.js';
+import { summaryText } from './summary.js';
 
 export function loadVersions() {
   const v = state.versions;
@@ -40,7 +41,7 @@ export function renderVersions() {
         item.version === current ? el('span', { class: 'badge class-ok', text: t('versions.current') }) : null]),
       el('td', { class: 'when', title: isoTitle(item.created_at), text: formatTime(item.created_at) }),
       el('td', null, el('bdi', { text: item.created_by })),
-      el('td', { dir: 'auto', text: item.summary }),
+      el('td', { text: summaryText(item.summary) }),
       el('td', { class: 'num', text: formatNumber(item.opened, 0) }),
       el('td', { class: 'num', text: formatNumber(item.closed, 0) }),
       el('td', { class: 'actions' }, [
@@ -73,7 +74,7 @@ export function versionDetailRow(n) {
       .join(' · ') + (x.shadow ? ' · ' + t('hits.shadow') : '') + (x.enabled ? '' : ' · ' + t('state.disabled'));
   };
   const ruleText = function (x) {
-    return [x.pattern, signed(x.weight), actionLabel(x.action), tOr('target.' + x.target, x.target), catLabel(x.category)]
+    return [ltr(x.pattern), signed(x.weight), actionLabel(x.action), tOr('target.' + x.target, x.target), catLabel(x.category)]
       .join(' · ') + (x.shadow ? ' · ' + t('hits.shadow') : '') + (x.enabled ? '' : ' · ' + t('state.disabled'));
   };
   // A row closed and opened with the same id is a change.

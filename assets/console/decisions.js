@@ -186,7 +186,7 @@ export function claimBatch() {
     items.forEach(addItem);
     select(state.order[0], true);
     afterListChange();
-    toast(t('claim.got', { n: formatNumber(items.length) }), 'ok');
+    toast(t('claim.got', { count: items.length }), 'ok');
   }, handleError);
 }
 

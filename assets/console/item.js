@@ -47,7 +47,7 @@ export function renderItem(c) {
     ]),
     el('span', { class: 'badge status status-' + c.status, 'data-raqib': 'status', text: t('status.' + c.status) }),
     c.report_count > 0 ? el('span', { class: 'badge reports', 'data-raqib': 'reports',
-      text: t('item.reports', { n: formatNumber(c.report_count) }) }) : null,
+      text: t('item.reports', { count: Number(c.report_count) || 0 }) }) : null,
     claimBadge(c),
   ]);
   node.appendChild(el('header', { class: 'item-head' }, [check, author, email, badges]));

@@ -5,7 +5,7 @@
  */
 
 import { $, $all } from './dom.js';
-import { tOr } from './i18n.js';
+import { ltr, t, tOr } from './i18n.js';
 
 export function setFormError(form, message) {
   const box = $('[data-raqib="form-error"]', form);
@@ -53,10 +53,16 @@ export function numberOf(input) {
   return Number(raw);
 }
 
-/** One field error as text: its message and, when the server says more, the detail. */
+/**
+ * One field error as text: its message (in the page's language) and, when the server says
+ * more, the technical detail (a regex engine's words, a term as written), labelled as such
+ * and isolated left to right when it is Latin text.
+ */
 export function fieldText(f) {
   if (!f) return '';
-  return (f.message || f.code || '') + (f.detail ? ' — ' + f.detail : '');
+  const detail = f.detail ? String(f.detail) : '';
+  const shown = /[\u0600-\u06FF]/.test(detail) ? detail : ltr(detail);
+  return (f.message || f.code || '') + (detail ? ' — ' + t('error.detail', { detail: shown }) : '');
 }
 
 /** Every field error as "field: message · field: message" ('field.NAME' words name them). */

@@ -5,11 +5,47 @@
  */
 
 import { el } from './dom.js';
-import { signed, t, tOr } from './i18n.js';
+import { formatNumber, language, ltr, signed, t, tOr } from './i18n.js';
 import { FAMILY, segmentText, spanToRange } from './spans.js';
 
 export function catLabel(c) { return c ? tOr('cat.' + c, c) : '—'; }
 export function classLabel(c) { return tOr('class.' + c, c); }
+
+/**
+ * Why a hit counted, in the page's language, built from its rule id (`list:<list>:<entry>`,
+ * `signal:<name>[:…]`, `model:<family>`, `rule:<name>`); the server's explanation (English)
+ * gives the numbers and domains it names, and stands alone only for what the page has no
+ * words for.
+ */
+export function explain(h) {
+  const rule = String(h.rule || '');
+  const english = String(h.explanation || '');
+  if (language() === 'en') return english;
+  const number = (english.match(/\d+(?:\.\d+)?/) || [null])[0];
+  const named = (english.match(/\(([^()]+)\)\s*$/) || english.match(/^link to (\S+)/) || [null, ''])[1];
+  const vars = { n: number === null ? '' : formatNumber(Number(number)), x: ltr(named) };
+  if (rule.indexOf('list:') === 0) {
+    const rest = rule.slice(5);
+    const cut = rest.indexOf(':');
+    const list = cut < 0 ? rest : rest.slice(0, cut);
+    return t('expl.list', { entry: cut < 0 ? '' : rest.slice(cut + 1), list: listLabel(list) });
+  }
+  if (rule.indexOf('rule:') === 0) return t('expl.rule', { name: ltr(rule.slice(5)) });
+  const key = rule.indexOf('signal:') === 0 ? 'expl.signal.' + rule.slice(7).split(':')[0]
+    : rule.indexOf('model:') === 0 ? 'expl.model.' + rule.slice(6) : null;
+  if (key && tOr(key, null) !== null) return t(key, vars);
+  return english;
+}
+
+/** A word list's name as a reader of the page says it (`ar/insult` → «الإهانات، عربي»). */
+export function listLabel(name) {
+  if (name === 'admin') return t('list.admin');
+  const slash = name.indexOf('/');
+  const kind = slash < 0 ? name : name.slice(slash + 1);
+  const words = tOr('list.' + kind, null);
+  if (words === null) return ltr(name);
+  return slash < 0 ? words : words + '، ' + tOr('lang.' + name.slice(0, slash), name.slice(0, slash));
+}
 
 /** The hits of one field, each with its index in the full list (for data-hit links). */
 export function hitsOf(hits, field) {
@@ -52,7 +88,7 @@ export function highlighted(text, entries) {
 
 export function hitTitle(h, kind) {
   return (kind ? t('hit.' + kind) + ': ' : '')
-    + (h.explanation || catLabel(h.category)) + ' (' + signed(h.weight) + ') — ' + h.rule
+    + (explain(h) || catLabel(h.category)) + ' (' + signed(h.weight) + ') — ' + ltr(h.rule)
     + (h.shadow ? ' [' + t('hits.shadow') + ']' : '');
 }
 
@@ -82,7 +118,7 @@ export function hitList(hits, sources, options) {
       el('span', { class: 'hit-cat', text: catLabel(h.category) }),
       el('span', { class: 'hit-weight', dir: 'ltr', text: signed(h.weight) }),
       excerpt !== null ? el('q', { class: 'hit-excerpt' }, el('bdi', { text: excerpt })) : null,
-      el('span', { class: 'hit-expl', dir: 'auto', text: h.explanation || '' }),
+      el('span', { class: 'hit-expl', text: explain(h) }),
       field !== 'body' ? el('span', { class: 'hit-tag', text: t('hits.field', { field: tOr('where.' + field, field) }) }) : null,
       h.action && h.action !== 'score' ? el('span', { class: 'hit-tag hit-force', text: t('hits.forces', { 'class': classLabel(h.action) }) }) : null,
       h.shadow ? el('span', { class: 'hit-tag hit-shadow', text: t('hits.shadow') }) : null,
