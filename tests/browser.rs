@@ -30,6 +30,8 @@ use support::{KNOWN_ANSWER, TestApp};
 
 #[path = "browser/bans.rs"]
 mod bans;
+#[path = "browser/keyboard.rs"]
+mod keyboard;
 #[path = "browser/pages.rs"]
 mod pages;
 #[path = "browser/widget.rs"]

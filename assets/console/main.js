@@ -43,7 +43,8 @@ import {
   afterListChange, applyFilters, enterConsole, loadQueue, move, replaceItem, resetQueue, select,
   setFilter, showConsole, syncFilterForm, toggleCheck,
 } from './queue.js';
-import { CLASSES, REASONS, state, STATUSES } from './state.js';
+import { CLASSES, HELD_FOR, REASONS, state, STATUSES } from './state.js';
+import { catLabel } from '../shared/hits.js';
 import { CONSOLE_WORDS } from './words.js';
 
 /* ------------------------------ keyboard ---------------------------- */
@@ -146,6 +147,8 @@ function fillConsoleSelects() {
   fill(form.elements.status, STATUSES.map(function (s) { return [s, t('status.' + s)]; }), state.filters.status);
   fill(form.elements['class'], [['', t('filters.anyClass')]].concat(CLASSES.map(function (c) { return [c, t('class.' + c)]; })),
     state.filters['class']);
+  fill(form.elements.held_for, [['', t('filters.anyReason')]].concat(HELD_FOR.map(function (c) { return [c, catLabel(c)]; })),
+    state.filters.reason);
   fill(form.elements.sort, ['oldest', 'newest', 'score'].map(function (s) { return [s, t('sort.' + s)]; }), state.filters.sort);
   const bulkReason = hook('bulk-reason');
   fill(bulkReason, [['', t('reason.none')]].concat(REASONS.map(function (r) { return [r, t('reason.' + r)]; })), bulkReason.value);
@@ -194,7 +197,7 @@ function wireConsole() {
 
   const filters = hook('filters');
   filters.addEventListener('submit', function (event) { event.preventDefault(); applyFilters(); });
-  ['status', 'class', 'sort', 'reported'].forEach(function (name) {
+  ['status', 'class', 'held_for', 'sort', 'reported'].forEach(function (name) {
     filters.elements[name].addEventListener('change', applyFilters);
   });
   hook('author-filter-clear').addEventListener('click', function () { setFilter({ email: '' }); });

@@ -33,6 +33,7 @@ export function syncFilterForm() {
   const f = state.filters;
   form.elements.status.value = f.status;
   form.elements['class'].value = f['class'];
+  form.elements.held_for.value = f.reason;
   form.elements.article.value = f.article;
   form.elements.q.value = f.q;
   form.elements.reported.checked = f.reported;
@@ -46,6 +47,7 @@ export function readFilterForm() {
   const form = hook('filters');
   state.filters.status = form.elements.status.value;
   state.filters['class'] = form.elements['class'].value;
+  state.filters.reason = form.elements.held_for.value;
   state.filters.article = form.elements.article.value.trim();
   state.filters.q = form.elements.q.value.trim();
   state.filters.reported = form.elements.reported.checked;
@@ -73,6 +75,7 @@ export function queuePath(cursor) {
   const p = new URLSearchParams();
   p.set('status', f.status);
   if (f['class']) p.set('class', f['class']);
+  if (f.reason) p.set('reason', f.reason);
   if (f.article) p.set('article', f.article);
   if (f.q) p.set('q', f.q);
   if (f.reported) p.set('reported', 'true');

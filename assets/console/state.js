@@ -19,6 +19,9 @@ export const MOVES = {
 };
 export const STATUSES = ['pending', 'approved', 'rejected', 'spam', 'blocked', 'any'];
 export const CLASSES = ['ok', 'hold', 'spam', 'block'];
+/** What a comment can be held for: the categories of the filter's hits. */
+export const HELD_FOR = ['insult', 'profanity', 'hate', 'threat', 'identity', 'spam_phrase', 'contact', 'link',
+  'phone', 'obfuscation', 'duplicate', 'timing', 'reputation', 'rule'];
 export const PAGE_SIZE = 50;
 
 export const state = {
@@ -44,6 +47,7 @@ export function readFiltersFromUrl() {
   return {
     status: STATUSES.indexOf(status) >= 0 ? status : 'pending',
     class: CLASSES.indexOf(cls) >= 0 ? cls : '',
+    reason: HELD_FOR.indexOf(p.get('reason')) >= 0 ? p.get('reason') : '',
     article: p.get('article') || '',
     q: p.get('q') || '',
     reported: p.get('reported') === 'true',
@@ -57,6 +61,7 @@ export function writeFiltersToUrl() {
   const p = new URLSearchParams();
   if (f.status !== 'pending') p.set('status', f.status);
   if (f.class) p.set('class', f.class);
+  if (f.reason) p.set('reason', f.reason);
   if (f.article) p.set('article', f.article);
   if (f.q) p.set('q', f.q);
   if (f.reported) p.set('reported', 'true');

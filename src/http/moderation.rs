@@ -172,6 +172,7 @@ pub struct QueuePage {
         ("class" = Option<String>, Query), ("article" = Option<String>, Query),
         ("email" = Option<String>, Query, description = "author's email (any spelling of it)"),
         ("ip_hash" = Option<String>, Query), ("reported" = Option<bool>, Query),
+        ("reason" = Option<String>, Query, description = "held for this reason: a hit category, e.g. `insult`, `spam_phrase`"),
         ("since" = Option<i64>, Query, description = "Unix ms"), ("until" = Option<i64>, Query),
         ("q" = Option<String>, Query, description = "text search on the normalized text (harakat-insensitive)"),
         ("sort" = Option<String>, Query, description = "`oldest` (default), `newest`, `score`"),
@@ -235,6 +236,13 @@ fn queue_filter(
             Sort::Oldest
         }
     };
+    let reason = match query.get("reason") {
+        None | Some("") => None,
+        Some(r) => errors.take(
+            "reason",
+            crate::filter::model::from_word::<crate::filter::Category>(r).ok_or(FieldCode::Invalid),
+        ),
+    };
     let email_hash = match query.get("email") {
         None | Some("") => None,
         Some(e) => errors
@@ -269,6 +277,7 @@ fn queue_filter(
             .filter(|a| !a.is_empty())
             .map(str::to_string),
         reported: matches!(query.get("reported"), Some("true" | "1")),
+        reason,
         since,
         until,
         text,

@@ -50,6 +50,8 @@ pub struct QueueFilter {
     pub email_hash: Option<String>,
     pub ip_hash: Option<String>,
     pub reported: bool,
+    /// Held for this reason: a hit of this category.
+    pub reason: Option<crate::filter::Category>,
     pub since: Option<i64>,
     pub until: Option<i64>,
     /// Normalized search text (matched anywhere in the normalized body).
@@ -282,6 +284,11 @@ async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>
     }
     if let Some(until) = f.until {
         q.push(" and c.created_at < ").push_bind(until);
+    }
+    if let Some(reason) = f.reason {
+        // The stored hits are compact JSON: each hit names its category exactly so.
+        let pattern = format!("%\"category\":\"{}\"%", reason.as_str());
+        q.push(" and c.hits like ").push_bind(pattern);
     }
     if let Some(text) = &f.text {
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));

@@ -76,6 +76,34 @@ async fn the_queue_shows_pending_comments_with_hits_history_and_search(app: Test
     .await
     .json();
     assert_eq!(holds["items"].as_array().unwrap().len(), 1);
+    // By the reason it was held: a hit of that category.
+    for (reason, expected) in [("insult", vec![insult]), ("spam_phrase", vec![])] {
+        let listed = authed(
+            &app,
+            Method::GET,
+            &format!("/api/v1/moderation/queue?reason={reason}"),
+            Some(&moderator),
+            None,
+        )
+        .await
+        .json();
+        let ids: Vec<i64> = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, expected, "reason={reason}");
+    }
+    let unknown = authed(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/queue?reason=nonsense",
+        Some(&moderator),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     let search = authed(
         &app,
         Method::GET,
