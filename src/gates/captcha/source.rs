@@ -59,23 +59,99 @@ pub struct CrateRenderer {
     pub difficulty: Difficulty,
 }
 
+/// Width of one character's cell, and the white space between cells, in pixels.
+const CELL: u32 = 46;
+const GAP: u32 = 6;
+const HEIGHT: u32 = 90;
+
 impl CaptchaSource for CrateRenderer {
+    /// Each character is drawn and blurred on its own, then the cells are laid side by
+    /// side with white space between them: drawn together, the crate's glyphs touched and
+    /// read as one shape («99489» with the nines merged).
     fn render(&self) -> Option<Rendered> {
-        // `Captcha` is not Send: it lives and dies inside this call.
-        let mut c = Captcha::new();
-        c.set_chars(self.charset.chars()).add_chars(self.length);
         let (noise, grid, dots) = match self.difficulty {
-            Difficulty::Easy => (0.1, 10, 6),
-            Difficulty::Medium => (0.25, 8, 10),
-            Difficulty::Hard => (0.45, 5, 16),
+            Difficulty::Easy => (0.1, 10, 2),
+            Difficulty::Medium => (0.25, 8, 3),
+            Difficulty::Hard => (0.45, 5, 4),
         };
-        c.apply_filter(Noise::new(noise))
-            .apply_filter(Grid::new(grid, grid))
-            .apply_filter(Wave::new(2.0, 14.0).horizontal())
-            .view(220, 90)
-            .apply_filter(Dots::new(dots).max_radius(5).min_radius(2));
-        let answer = c.chars_as_string();
-        let png = c.as_png()?;
+        let mut answer = String::new();
+        let mut cells = Vec::with_capacity(self.length as usize);
+        for _ in 0..self.length {
+            // `Captcha` is not Send: it lives and dies inside this call.
+            let mut c = Captcha::new();
+            c.set_chars(self.charset.chars()).add_chars(1);
+            c.apply_filter(Noise::new(noise))
+                .apply_filter(Grid::new(grid, grid))
+                .apply_filter(Wave::new(2.0, 14.0).horizontal())
+                .view(CELL, HEIGHT)
+                .apply_filter(Dots::new(dots).max_radius(4).min_radius(2));
+            answer.push_str(&c.chars_as_string());
+            let bitmap = lodepng::decode24(&c.as_png()?).ok()?;
+            cells.push(bitmap);
+        }
+        let (width, pixels) = side_by_side(&cells);
+        let png = lodepng::encode24(&pixels, width as usize, HEIGHT as usize).ok()?;
         Some(Rendered { answer, png })
+    }
+}
+
+/// The cells (each `CELL`×`HEIGHT`, or smaller) on one white row, `GAP` apart: (width,
+/// pixels row by row).
+fn side_by_side(cells: &[lodepng::Bitmap<lodepng::RGB<u8>>]) -> (u32, Vec<lodepng::RGB<u8>>) {
+    let n = cells.len() as u32;
+    let width = n * CELL + (n + 1) * GAP;
+    let white = lodepng::RGB::new(255, 255, 255);
+    let mut pixels = vec![white; (width * HEIGHT) as usize];
+    for (i, cell) in cells.iter().enumerate() {
+        let left = GAP + i as u32 * (CELL + GAP);
+        for y in 0..cell.height.min(HEIGHT as usize) {
+            for x in 0..cell.width.min(CELL as usize) {
+                pixels[y * width as usize + left as usize + x] = cell.buffer[y * cell.width + x];
+            }
+        }
+    }
+    (width, pixels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_drawn_apart_with_white_between_them() {
+        let black = lodepng::RGB::new(0, 0, 0);
+        let cell = lodepng::Bitmap {
+            buffer: vec![black; (CELL * HEIGHT) as usize],
+            width: CELL as usize,
+            height: HEIGHT as usize,
+        };
+        let (width, pixels) = side_by_side(&[cell.clone(), cell.clone(), cell]);
+        assert_eq!(width, 3 * CELL + 4 * GAP);
+        let column_is_white = |x: u32| {
+            (0..HEIGHT)
+                .all(|y| pixels[(y * width + x) as usize] == lodepng::RGB::new(255, 255, 255))
+        };
+        for gap in 0..4 {
+            let x = gap * (CELL + GAP);
+            assert!((x..x + GAP).all(column_is_white), "gap {gap} is white");
+        }
+        assert!(!column_is_white(GAP + 1), "a cell is drawn");
+    }
+
+    #[test]
+    fn a_rendered_challenge_is_a_png_with_its_answer() {
+        let rendered = CrateRenderer {
+            charset: Charset::Digits,
+            length: 5,
+            difficulty: Difficulty::Medium,
+        }
+        .render()
+        .expect("renders");
+        assert_eq!(rendered.answer.chars().count(), 5);
+        let image = lodepng::decode24(&rendered.png).unwrap();
+        assert_eq!(
+            (image.width, image.height),
+            ((5 * CELL + 6 * GAP) as usize, HEIGHT as usize)
+        );
     }
 }
