@@ -32,6 +32,8 @@ use support::{KNOWN_ANSWER, TestApp};
 mod bans;
 #[path = "browser/keyboard.rs"]
 mod keyboard;
+#[path = "browser/messages.rs"]
+mod messages;
 #[path = "browser/pages.rs"]
 mod pages;
 #[path = "browser/widget.rs"]

@@ -86,33 +86,37 @@ async fn no_code_when_none_is_asked_and_no_form_on_a_closed_article() {
     .await;
     let base = app.serve().await;
     let client = browser(&driver, true).await;
-    client.goto(&format!("{base}/")).await.unwrap();
-    until(
-        &client,
-        "the list loaded",
-        "const s = document.querySelector('[data-raqib=list-status]'); return s && s.textContent.trim();",
-    )
-    .await;
-    let captcha = script(
-        &client,
-        "const c = document.querySelector('[data-raqib=captcha]'); return c && c.hidden;",
-    )
-    .await;
-    assert_eq!(
-        captcha,
-        json!(true),
-        "no security code when the server asks none"
-    );
-    fill(&client, "[data-raqib=form] [name=body]", "نص").await;
-    let counter = script(
-        &client,
-        "return document.querySelector('[data-raqib=count]').textContent;",
-    )
-    .await;
-    assert!(
-        counter.as_str().unwrap().contains('/'),
-        "a character counter: {counter}"
-    );
+    let views = [("ar", "desktop", 1366, 900), ("en", "phone", 390, 844)];
+    for (lang, _, width, height) in views {
+        client.set_window_size(width, height).await.unwrap();
+        client.goto(&format!("{base}/?lang={lang}")).await.unwrap();
+        until(
+            &client,
+            "the list loaded",
+            "const s = document.querySelector('[data-raqib=list-status]'); return s && s.textContent.trim();",
+        )
+        .await;
+        let captcha = script(
+            &client,
+            "const c = document.querySelector('[data-raqib=captcha]'); return c && c.hidden;",
+        )
+        .await;
+        assert_eq!(
+            captcha,
+            json!(true),
+            "no security code when the server asks none ({lang})"
+        );
+        fill(&client, "[data-raqib=form] [name=body]", "نص").await;
+        let counter = script(
+            &client,
+            "return document.querySelector('[data-raqib=count]').textContent;",
+        )
+        .await;
+        assert!(
+            counter.as_str().unwrap().contains('/'),
+            "a character counter: {counter}"
+        );
+    }
 
     app.store()
         .close_article("demo/welcome".into(), "mona".into(), raqib::store::now_ms())
@@ -120,14 +124,18 @@ async fn no_code_when_none_is_asked_and_no_form_on_a_closed_article() {
         .unwrap();
     app.state.refresh_restrictions().await.unwrap();
     app.state.pages().invalidate();
-    client.refresh().await.unwrap();
-    let closed = until(
-        &client,
-        "comments closed shown",
-        "const n = document.querySelector('[data-raqib=closed]'); const f = document.querySelector('[data-raqib=form]'); return n && !n.hidden && f.hidden && n.textContent;",
-    )
-    .await;
-    assert!(closed.as_str().unwrap().contains("مغلقة"), "{closed}");
-    screenshot(&client, "18-widget-closed").await;
+    for (lang, size, width, height) in views {
+        client.set_window_size(width, height).await.unwrap();
+        client.goto(&format!("{base}/?lang={lang}")).await.unwrap();
+        let closed = until(
+            &client,
+            "comments closed shown",
+            "const n = document.querySelector('[data-raqib=closed]'); const f = document.querySelector('[data-raqib=form]'); return n && !n.hidden && f.hidden && n.textContent;",
+        )
+        .await;
+        let word = if lang == "ar" { "مغلقة" } else { "closed" };
+        assert!(closed.as_str().unwrap().contains(word), "{closed}");
+        screenshot(&client, &format!("18-widget-closed-{lang}-{size}")).await;
+    }
     client.close().await.ok();
 }
