@@ -84,7 +84,7 @@ function onKey(event) {
     case 'b': if (id !== null) openBan(id); break;
     case 'c': if (id !== null) claimOne(id); break;
     case 'u': if (id !== null) togglePanel(id, 'history'); break;
-    case '/': hook('filters').elements.q.focus(); break;
+    case '/': hook('filters-box').open = true; hook('filters').elements.q.focus(); break;
     case '.': if (state.mode === 'queue') loadQueue(false); break;
     case '?': { const help = hook('shortcuts'); help.open = !help.open; break; }
     default: handled = false;
@@ -244,6 +244,10 @@ function wireConsole() {
 
 function bootConsole() {
   wireConsole();
+  // On a phone the filters fold away so that the first comment is in sight; on a wider
+  // screen they stay open (and their summary is hidden).
+  const narrow = window.matchMedia && window.matchMedia('(max-width: 640px)').matches;
+  hook('filters-box').open = !narrow || state.filters.q !== '' || state.filters.article !== '';
   applyLanguage();
   syncFilterForm();
   const username = hook('login').elements.username;
