@@ -112,5 +112,42 @@ async fn a_ban_touches_only_its_author_and_is_lifted_with_its_sweep_undone() {
     .await;
     let lifted = state.store().get_ban(bans[0].id).await.unwrap().unwrap();
     assert!(lifted.lifted_at.is_some());
+
+    // The same dialog in English on a phone: it says what it will touch and fits.
+    let other = pending_from(state, "spammer@example.com", "another ad").await;
+    client.set_window_size(390, 844).await.unwrap();
+    client.goto(&format!("{base}/moderate")).await.unwrap();
+    script(
+        &client,
+        "if (document.documentElement.lang !== 'en') document.querySelector('[data-raqib=lang]').click();",
+    )
+    .await;
+    click(&client, "[data-raqib=show-queue]").await;
+    click(
+        &client,
+        &format!("[data-raqib=item][data-id=\"{other}\"] [data-op=ban]"),
+    )
+    .await;
+    until(
+        &client,
+        "the ban preview in English",
+        "const d = document.querySelector('[data-raqib=ban-dialog]'); return d && d.getAttribute('data-ready') === 'true';",
+    )
+    .await;
+    let said = script(
+        &client,
+        "const d = document.querySelector('[data-raqib=ban-dialog]'); const r = d.getBoundingClientRect(); \
+         return [document.querySelector('[data-raqib=ban-sweep-label]').textContent, \
+                 document.querySelector('[data-raqib=ban-address-others]').textContent, \
+                 r.left >= 0 && r.right <= window.innerWidth];",
+    )
+    .await;
+    assert!(
+        said[0].as_str().unwrap().contains("pending comment spam"),
+        "{said}"
+    );
+    assert!(said[1].as_str().unwrap().contains("other people"), "{said}");
+    assert_eq!(said[2], json!(true), "the dialog fits the phone: {said}");
+    screenshot(&client, "15-console-ban-dialog-en-phone").await;
     client.close().await.ok();
 }
