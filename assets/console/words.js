@@ -159,7 +159,7 @@ export const CONSOLE_WORDS = {
     'keys.title': 'اختصارات لوحة المفاتيح',
     'keys.jk': 'j / k: التالي / السابق',
     'keys.ars': 'a نشر · r رفض · s سبام · h ليس سبام',
-    'keys.x': 'x: تحديد/إلغاء تحديد · Shift+A / Shift+R / Shift+S: على كل المحدد',
+    'keys.x': 'x: تحديد/إلغاء تحديد · \u2066Shift+A / Shift+R / Shift+S\u2069: على كل المحدد',
     'keys.other': 'b حظر الكاتب · c حجز · u سجل الكاتب · / بحث · . تحديث · ? هذه القائمة',
   },
   en: {

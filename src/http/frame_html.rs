@@ -249,9 +249,11 @@ pub fn form(page: &mut String, view: &FormView) {
         "",
         &max,
     );
-    page.push_str(
-        "<div class=\"raqib-hp\" aria-hidden=\"true\"><label for=\"raqib-website\">Website</label>\
+    let _ = write!(
+        page,
+        "<div class=\"raqib-hp\" aria-hidden=\"true\"><label for=\"raqib-website\">{}</label>\
          <input id=\"raqib-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>",
+        lang.pick("اترك هذا الحقل فارغاً", "Leave this field empty")
     );
     if let Some(captcha) = &view.captcha {
         captcha_field(page, view, captcha);

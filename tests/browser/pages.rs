@@ -78,6 +78,28 @@ async fn layout_faults(client: &Client, header: &str) -> Vec<String> {
     serde_json::from_value(found).unwrap_or_default()
 }
 
+/// Latin words left on an Arabic page: text shown to a reader that is not an isolated
+/// left-to-right name, address, code or pattern (`bdi`, `code`, `kbd`, `[dir=ltr]`,
+/// `[lang=en]`, form fields, or a run between the isolate marks U+2066 … U+2069).
+async fn english_left(client: &Client) -> Vec<String> {
+    let found = script(
+        client,
+        "const out = [];
+         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+           const e = n.parentElement;
+           if (!e || e.closest('bdi, code, kbd, script, style, noscript, textarea, select, [dir=ltr], [lang=en], [hidden], dialog:not([open])')) continue;
+           if (!e.getClientRects().length) continue;
+           const text = n.textContent.replace(/\\u2066[^\\u2069]*\\u2069/g, '');
+           const latin = text.match(/[A-Za-z]{2,}/g);
+           if (latin) out.push(e.tagName.toLowerCase() + ': ' + text.trim().slice(0, 80));
+         }
+         return out.slice(0, 10);",
+    )
+    .await;
+    serde_json::from_value(found).unwrap_or_default()
+}
+
 async fn saved(client: &Client, name: &str) {
     screenshot(client, name).await;
     if let Some(dir) = std::env::var_os("RAQIB_PAGE_SCREENSHOTS") {
@@ -108,12 +130,21 @@ async fn every_page_is_accessible_and_fits_a_phone_in_both_languages() {
             .await
             .unwrap();
     }
+    // Held, with the hits the filter gives it, so that the reasons are on screen too.
+    let held = "يا حمار تعليق ينتظر";
+    let verdict = raqib.state.live_filter().filter().check(
+        &raqib::filter::Input {
+            body: held,
+            ..Default::default()
+        },
+        &Default::default(),
+    );
     store
-        .insert_comment(stored_comment(
-            "قارئ",
-            "يا حمار تعليق ينتظر",
-            Status::Pending,
-        ))
+        .insert_comment(raqib::domain::NewComment {
+            class: verdict.class,
+            hits: serde_json::to_string(&verdict.hits).unwrap(),
+            ..stored_comment("قارئ", held, Status::Pending)
+        })
         .await
         .unwrap();
     raqib.state.pages().invalidate();
@@ -178,6 +209,11 @@ async fn check(
     saved(client, name).await;
     for v in violations(client, axe).await {
         faults.push(format!("{name}: {v}"));
+    }
+    if name.contains("-ar-") {
+        for text in english_left(client).await {
+            faults.push(format!("{name}: English on an Arabic screen: {text}"));
+        }
     }
     if size == "phone" {
         for f in layout_faults(client, header).await {
