@@ -249,12 +249,7 @@ pub fn form(page: &mut String, view: &FormView) {
         "",
         &max,
     );
-    let _ = write!(
-        page,
-        "<div class=\"raqib-hp\" aria-hidden=\"true\"><label for=\"raqib-website\">{}</label>\
-         <input id=\"raqib-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>",
-        lang.pick("اترك هذا الحقل فارغاً", "Leave this field empty")
-    );
+    honeypot(page, lang);
     if let Some(captcha) = &view.captcha {
         captcha_field(page, view, captcha);
     }
@@ -262,6 +257,16 @@ pub fn form(page: &mut String, view: &FormView) {
         page,
         "<button type=\"submit\" class=\"raqib-button\" data-raqib=\"submit\">{}</button></form>",
         lang.pick("إرسال التعليق", "Post comment")
+    );
+}
+
+/// The field people leave empty (out of sight and out of the tab order).
+fn honeypot(page: &mut String, lang: Lang) {
+    let _ = write!(
+        page,
+        "<div class=\"raqib-hp\" aria-hidden=\"true\"><label for=\"raqib-website\">{}</label>\
+         <input id=\"raqib-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>",
+        lang.pick("اترك هذا الحقل فارغاً", "Leave this field empty")
     );
 }
 
