@@ -74,6 +74,65 @@ async fn a_readers_pending_comment_stays_in_sight_and_a_reply_opens_under_its_co
     )
     .await;
     assert_eq!(back, json!(true));
+
+    // The same in English on a phone.
+    client.set_window_size(390, 844).await.unwrap();
+    client.goto(&format!("{base}/?lang=en")).await.unwrap();
+    fill(&client, "[data-raqib=form] [name=name]", "Sam").await;
+    fill(&client, "[data-raqib=form] [name=email]", "sam@example.com").await;
+    fill(
+        &client,
+        "[data-raqib=form] [name=body]",
+        "My comment in English",
+    )
+    .await;
+    click(&client, "[data-raqib=form] [name=captcha_answer]").await;
+    until(
+        &client,
+        "the security code",
+        "const id = document.querySelector('[data-raqib=form] [name=captcha_id]'); return id && id.value;",
+    )
+    .await;
+    fill(
+        &client,
+        "[data-raqib=form] [name=captcha_answer]",
+        KNOWN_ANSWER,
+    )
+    .await;
+    click(&client, "[data-raqib=form] [data-raqib=submit]").await;
+    let status = until(
+        &client,
+        "the answer in English",
+        "const s = document.querySelector('[data-raqib=status]'); return s && s.textContent.trim();",
+    )
+    .await;
+    assert!(
+        status.as_str().unwrap().contains("awaits moderation"),
+        "{status}"
+    );
+    client.refresh().await.unwrap();
+    let kept = until(
+        &client,
+        "the pending comment after a reload, in English",
+        "const o = [...document.querySelectorAll('[data-raqib=own-pending]')].find(o => o.textContent.includes('My comment')); return o && o.textContent;",
+    )
+    .await;
+    assert!(
+        kept.as_str().unwrap().contains("Waiting for review"),
+        "{kept}"
+    );
+    click(&client, &format!("{item} [data-raqib=reply]")).await;
+    let inside = script(
+        &client,
+        &format!("return !!document.querySelector('{item} [data-raqib=form]');"),
+    )
+    .await;
+    assert_eq!(
+        inside,
+        json!(true),
+        "the reply form is under the comment on a phone too"
+    );
+    screenshot(&client, "17-widget-own-pending-en-phone").await;
     client.close().await.ok();
 }
 
