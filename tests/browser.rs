@@ -271,6 +271,16 @@ async fn log_in(client: &Client, url: &str, user: &str) {
     click(client, "[data-raqib=login] button[type=submit]").await;
 }
 
+/// Waits until the widget's form holds a security code.
+async fn code_loaded(client: &Client) {
+    until(
+        client,
+        "the security code",
+        "const id = document.querySelector('[data-raqib=form] [name=captcha_id]'); return id && id.value;",
+    )
+    .await;
+}
+
 /// Posts a comment through the widget on the demo page and returns the status text.
 async fn post_through_widget(client: &Client, base: &str, name: &str, body: &str) -> String {
     client.goto(&format!("{base}/")).await.unwrap();

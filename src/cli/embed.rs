@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::config::Config;
-use crate::config::origins::{is_allowed, origin_of};
+use crate::config::origins::{AllowedOrigins, origin_of};
 
 /// The report for the page at `url`; Err (the same report) when that page may not embed.
 pub fn check(config: &Config, url: &str) -> Result<String, String> {
@@ -14,7 +14,7 @@ pub fn check(config: &Config, url: &str) -> Result<String, String> {
             "{url:?} is not an http(s) address of an article page (e.g. https://news.example/2026/11/article)"
         ));
     };
-    let allowed = is_allowed(&config.allowed_origins, &origin);
+    let allowed = AllowedOrigins::new(&config.allowed_origins).allows(&origin);
     let service = config
         .public_url
         .clone()

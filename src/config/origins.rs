@@ -31,9 +31,24 @@ pub fn canonical_host(scheme: &str, authority: &str) -> Option<String> {
     )
 }
 
-/// Is `origin` one that `allowed` (the `allowed_origins` key) lets embed raqib?
-pub fn is_allowed(allowed: &[String], origin: &str) -> bool {
-    allowed
-        .iter()
-        .any(|a| a == "*" || origin_of(a).is_some_and(|a| a == origin))
+/// The origins `allowed_origins` lets embed raqib, read once into canonical form (the
+/// reader routes ask on every request).
+#[derive(Clone, Debug, Default)]
+pub struct AllowedOrigins {
+    any: bool,
+    origins: std::collections::HashSet<String>,
+}
+
+impl AllowedOrigins {
+    pub fn new(allowed: &[String]) -> AllowedOrigins {
+        AllowedOrigins {
+            any: allowed.iter().any(|a| a == "*"),
+            origins: allowed.iter().filter_map(|a| origin_of(a)).collect(),
+        }
+    }
+
+    /// Is `origin` (canonical, as [`origin_of`] gives it) allowed?
+    pub fn allows(&self, origin: &str) -> bool {
+        self.any || self.origins.contains(origin)
+    }
 }

@@ -214,22 +214,13 @@ async fn list(
         comments,
         next_cursor,
         closed: state.restrictions().is_closed(article.as_str()),
-        captcha: captcha_mode(state.config().captcha.mode).to_string(),
+        captcha: crate::filter::model::to_word(&state.config().captcha.mode),
         body_max: crate::domain::CommentBody::MAX_GRAPHEMES,
     })
     .map_err(|err| ApiError::Internal(format!("cannot encode a page: {err}")))?;
     let page = axum::body::Bytes::from(page);
     state.pages().put(key, generation, page.clone());
     Ok(json_bytes(page))
-}
-
-fn captcha_mode(mode: crate::gates::captcha::Mode) -> &'static str {
-    use crate::gates::captcha::Mode;
-    match mode {
-        Mode::Always => "always",
-        Mode::Adaptive => "adaptive",
-        Mode::Off => "off",
-    }
 }
 
 /// Where a comment stands, as its author may know it.

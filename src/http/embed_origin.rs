@@ -6,15 +6,14 @@
 //! key to set; repeats go to the sampled refusal log.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::app::AppState;
-use crate::config::origins::{is_allowed, origin_of};
+use crate::config::origins::{AllowedOrigins, origin_of};
 
 /// At most this many origins are remembered as already warned about.
 const REMEMBERED: usize = 1024;
@@ -46,12 +45,12 @@ fn embedding_origin(headers: &HeaderMap) -> Option<String> {
 
 /// The layer: notes a refused embedding origin, then serves the request as usual.
 pub async fn note_refused_origin(
-    State(state): State<AppState>,
+    State(allowed): State<Arc<AllowedOrigins>>,
     request: Request,
     next: Next,
 ) -> Response {
     if let Some(origin) = embedding_origin(request.headers())
-        && !is_allowed(&state.config().allowed_origins, &origin)
+        && !allowed.allows(&origin)
     {
         warn_once(&origin);
     }
@@ -124,9 +123,9 @@ mod tests {
 
     #[test]
     fn listed_origins_and_the_wildcard_are_allowed() {
-        let allowed = vec!["https://news.example/".to_string()];
-        assert!(is_allowed(&allowed, "https://news.example"));
-        assert!(!is_allowed(&allowed, "http://news.example"));
-        assert!(is_allowed(&["*".to_string()], "https://any.example"));
+        let allowed = AllowedOrigins::new(&["https://News.example:443/".to_string()]);
+        assert!(allowed.allows("https://news.example"));
+        assert!(!allowed.allows("http://news.example"));
+        assert!(AllowedOrigins::new(&["*".to_string()]).allows("https://any.example"));
     }
 }

@@ -290,17 +290,8 @@ fn field(
         described.push(format!("raqib-{name}-error"));
     }
     let attrs = format!(
-        "id=\"raqib-{name}\" name=\"{name}\" class=\"raqib-input\" aria-required=\"true\"{invalid}{described}",
-        invalid = if error.is_some() {
-            " aria-invalid=\"true\""
-        } else {
-            ""
-        },
-        described = if described.is_empty() {
-            String::new()
-        } else {
-            format!(" aria-describedby=\"{}\"", described.join(" "))
-        },
+        "id=\"raqib-{name}\" name=\"{name}\" class=\"raqib-input\" aria-required=\"true\"{}",
+        aria_state(error.is_some(), &described)
     );
     let value = esc(value.as_deref().unwrap_or(""));
     let _ = write!(
@@ -330,13 +321,7 @@ fn field(
             esc(note)
         );
     }
-    if let Some(message) = error {
-        let _ = write!(
-            page,
-            "<p class=\"raqib-error\" id=\"raqib-{name}-error\" data-raqib-error=\"{name}\">{}</p>",
-            esc(message)
-        );
-    }
+    field_message(page, name, error);
     page.push_str("</div>");
 }
 
@@ -374,26 +359,11 @@ fn captcha_field(page: &mut String, view: &FormView, captcha: &CaptchaView) {
         page,
         "<label class=\"raqib-label\" for=\"raqib-captcha\">{label}</label>\
          <input type=\"hidden\" name=\"captcha_id\" value=\"{id}\">\
-         <input id=\"raqib-captcha\" name=\"captcha_answer\" class=\"raqib-input raqib-short\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" dir=\"ltr\" aria-required=\"true\"{invalid}{described}>",
+         <input id=\"raqib-captcha\" name=\"captcha_answer\" class=\"raqib-input raqib-short\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" dir=\"ltr\" aria-required=\"true\"{state}>",
         id = esc(id),
-        invalid = if error.is_some() {
-            " aria-invalid=\"true\""
-        } else {
-            ""
-        },
-        described = if described.is_empty() {
-            String::new()
-        } else {
-            format!(" aria-describedby=\"{}\"", described.join(" "))
-        },
+        state = aria_state(error.is_some(), &described),
     );
-    if let Some(message) = error {
-        let _ = write!(
-            page,
-            "<p class=\"raqib-error\" id=\"raqib-captcha-error\" data-raqib-error=\"captcha\">{}</p>",
-            esc(message)
-        );
-    }
+    field_message(page, "captcha", error);
     page.push_str("</fieldset>");
 }
 
@@ -444,6 +414,31 @@ fn picture_or_question<'a>(
             )
         }
     }
+}
+
+/// A field's message, with the id its field's `aria-describedby` names.
+fn field_message(page: &mut String, name: &str, message: Option<&str>) {
+    if let Some(message) = message {
+        let _ = write!(
+            page,
+            "<p class=\"raqib-error\" id=\"raqib-{name}-error\" data-raqib-error=\"{name}\">{}</p>",
+            esc(message)
+        );
+    }
+}
+
+/// ` aria-invalid` when the field is wrong, and ` aria-describedby` naming its note and
+/// message when it has any.
+fn aria_state<S: AsRef<str>>(invalid: bool, described: &[S]) -> String {
+    let mut out = String::new();
+    if invalid {
+        out.push_str(" aria-invalid=\"true\"");
+    }
+    if !described.is_empty() {
+        let ids: Vec<&str> = described.iter().map(AsRef::as_ref).collect();
+        let _ = write!(out, " aria-describedby=\"{}\"", ids.join(" "));
+    }
+    out
 }
 
 fn message_of<'a>(errors: &'a [(String, String)], field: &str) -> Option<&'a str> {

@@ -62,7 +62,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(pages::cors(&state.config().allowed_origins))
                 .merge(iframe::router())
                 .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
+                    std::sync::Arc::new(crate::config::origins::AllowedOrigins::new(
+                        &state.config().allowed_origins,
+                    )),
                     embed_origin::note_refused_origin,
                 )),
         )

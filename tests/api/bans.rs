@@ -50,6 +50,18 @@ async fn ban(app: &TestApp, token: &str, body: Value) -> crate::support::TestRes
     .await
 }
 
+/// What banning the author of comment `id` would touch, as the console asks it.
+async fn preview(app: &TestApp, token: &str, id: i64) -> crate::support::TestResponse {
+    authed(
+        app,
+        Method::GET,
+        &format!("/api/v1/moderation/bans/preview?comment_id={id}"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
 async fn a_ban_by_email_does_not_touch_another_authors_comment_from_the_same_address(app: TestApp) {
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let troll = post_as(&app, "troll@example.com", "تعليق مسيء أول").await;
@@ -86,14 +98,7 @@ async fn the_address_is_a_separate_choice_that_says_who_shares_it_and_expires(ap
     let troll = post_as(&app, "troll@example.com", "تعليق").await;
     post_as(&app, "one@example.com", "تعليق أول من نفس العنوان").await;
     post_as(&app, "two@example.com", "تعليق ثان من نفس العنوان").await;
-    let preview = authed(
-        &app,
-        Method::GET,
-        &format!("/api/v1/moderation/bans/preview?comment_id={troll}"),
-        Some(&moderator),
-        None,
-    )
-    .await;
+    let preview = preview(&app, &moderator, troll).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
     let preview = preview.json();
     assert_eq!(preview["email"], "t*****@example.com");
@@ -128,15 +133,7 @@ async fn the_address_is_a_separate_choice_that_says_who_shares_it_and_expires(ap
 async fn the_sweep_marks_only_the_comments_the_moderator_was_shown(app: TestApp) {
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let shown = post_as(&app, "troll@example.com", "تعليق رآه المشرف").await;
-    let preview = authed(
-        &app,
-        Method::GET,
-        &format!("/api/v1/moderation/bans/preview?comment_id={shown}"),
-        Some(&moderator),
-        None,
-    )
-    .await
-    .json();
+    let preview = preview(&app, &moderator, shown).await.json();
     let ids: Vec<i64> = preview["pending"]
         .as_array()
         .unwrap()

@@ -84,12 +84,7 @@ async fn a_reader_replies_and_a_moderator_decides_and_an_admin_adds_a_term_by_ke
     tab_to(&client, "[data-raqib=form] [name=email]").await;
     type_here(&client, "sara@example.com").await;
     tab_to(&client, "[data-raqib=form] [name=captcha_answer]").await;
-    until(
-        &client,
-        "the security code",
-        "const id = document.querySelector('[data-raqib=form] [name=captcha_id]'); return id && id.value;",
-    )
-    .await;
+    code_loaded(&client).await;
     type_here(&client, KNOWN_ANSWER).await;
     enter(&client).await;
     let status = until(

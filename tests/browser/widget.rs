@@ -87,12 +87,7 @@ async fn a_readers_pending_comment_stays_in_sight_and_a_reply_opens_under_its_co
     )
     .await;
     click(&client, "[data-raqib=form] [name=captcha_answer]").await;
-    until(
-        &client,
-        "the security code",
-        "const id = document.querySelector('[data-raqib=form] [name=captcha_id]'); return id && id.value;",
-    )
-    .await;
+    code_loaded(&client).await;
     fill(
         &client,
         "[data-raqib=form] [name=captcha_answer]",
