@@ -20,12 +20,16 @@ fn embed_assets(root: &Path) {
     let mut out = String::from(
         "/// The pages' scripts and stylesheets: (URL path, contents).\npub static EMBEDDED_ASSETS: &[(&str, &str)] = &[\n",
     );
-    for file in files {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("out dir"));
+    for mut file in files {
         let relative = file
             .strip_prefix(&dir)
             .expect("inside assets")
             .to_string_lossy()
             .replace('\\', "/");
+        if relative == "frame.css" {
+            file = frame_css(&dir, &out_dir);
+        }
         let _ = writeln!(
             out,
             "    (\"/{relative}\", include_str!({:?})),",
@@ -33,9 +37,26 @@ fn embed_assets(root: &Path) {
         );
     }
     out.push_str("];\n");
-    let target =
-        PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("embedded_assets.rs");
+    let target = out_dir.join("embedded_assets.rs");
     std::fs::write(target, out).expect("write embedded assets");
+}
+
+/// The frame's stylesheet: the widget's (the CSS string of `widget/style.js`), then the
+/// frame page's own rules (`frame.css`), written to `OUT_DIR`.
+fn frame_css(assets: &Path, out_dir: &Path) -> PathBuf {
+    let script = std::fs::read_to_string(assets.join("widget/style.js")).expect("widget style");
+    let start = script
+        .find("const CSS = `")
+        .expect("the widget's CSS string")
+        + 13;
+    let end = start
+        + script[start..]
+            .find('`')
+            .expect("the end of the CSS string");
+    let own = std::fs::read_to_string(assets.join("frame.css")).expect("frame.css");
+    let target = out_dir.join("frame.css");
+    std::fs::write(&target, format!("{}\n{own}", &script[start..end])).expect("write frame.css");
+    target
 }
 
 fn embed_wordlists(root: &Path) {

@@ -30,12 +30,16 @@ use support::{KNOWN_ANSWER, TestApp};
 
 #[path = "browser/bans.rs"]
 mod bans;
+#[path = "browser/frame.rs"]
+mod frame;
 #[path = "browser/keyboard.rs"]
 mod keyboard;
 #[path = "browser/messages.rs"]
 mod messages;
 #[path = "browser/pages.rs"]
 mod pages;
+#[path = "browser/queue.rs"]
+mod queue;
 #[path = "browser/widget.rs"]
 mod widget;
 

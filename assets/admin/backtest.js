@@ -154,7 +154,7 @@ export function qualityTable(r) {
   return el('section', { class: 'card' }, [
     el('h3', { class: 'hits-title', text: t('backtest.quality') }),
     el('p', { class: 'hint', text: t('backtest.qualityHint') }),
-    el('div', { class: 'table-wrap' }, table),
+    el('div', { class: 'table-wrap', tabindex: '0' }, table),
   ]);
 }
 

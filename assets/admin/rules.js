@@ -4,7 +4,7 @@
  */
 
 import { $, append, checkbox, clear, el, hook } from '../shared/dom.js';
-import { formatNumber, signed, t, tOr } from '../shared/i18n.js';
+import { formatNumber, language, signed, t, tOr } from '../shared/i18n.js';
 import { api, ApiError } from '../shared/api.js';
 import { confirmDialog, toast } from '../shared/dialogs.js';
 import { clearFieldErrors, numberOf, setBusy, setFieldError } from '../shared/forms.js';
@@ -15,6 +15,25 @@ import {
 } from './page.js';
 import { dropStagedRule, stageAddRule, stageRuleChange, stageRuleRemoval } from './proposal.js';
 import { F, state } from './state.js';
+
+/*
+ * The shipped rules' descriptions in both languages: a rule still carrying its shipped
+ * (English) description is described in the reader's language; any other description is
+ * an admin's own words, shown as written.
+ */
+const SHIPPED_NOTES = {
+  earn_per_day_en: ['promises of money per day or week', 'وعود بمال في اليوم أو الأسبوع'],
+  daily_profit_ar: ['daily or weekly earnings pitch', 'ترويج لأرباح يومية أو أسبوعية'],
+  guaranteed_100: ['100% guaranteed', 'مضمون 100%'],
+  sms_short_code: ["'text WORD to 80086': a premium short code", '«أرسل كلمة إلى رقم قصير»: رقم خدمة مدفوعة'],
+};
+
+function ruleNote(rule) {
+  const shipped = SHIPPED_NOTES[rule.name];
+  const text = rule.description || '';
+  if (shipped && text === shipped[0]) return el('span', { text: language() === 'ar' ? shipped[1] : shipped[0] });
+  return el('bdi', { text: text });
+}
 
 export function loadRules() {
   hook('rule-rows').setAttribute('aria-busy', 'true');
@@ -71,7 +90,7 @@ export function ruleRow(rule, stagedAs) {
       : el('span', { class: 'badge class-' + rule.action, text: actionLabel(rule.action) })),
     el('td', { text: tOr('target.' + rule.target, rule.target) }),
     el('td', { text: catLabel(rule.category) }),
-    el('td', { class: 'cell-note', dir: 'auto', text: rule.description || '' }),
+    el('td', { class: 'cell-note' }, ruleNote(rule)),
     el('td', null, checkbox({ 'data-action': 'toggle-enabled', 'aria-label': t('f.enabled') + ': ' + rule.name }, rule.enabled)),
     el('td', null, checkbox({ 'data-action': 'toggle-shadow', 'aria-label': t('f.shadow') + ': ' + rule.name }, rule.shadow)),
     el('td', { class: 'num', text: formatNumber(rule.version, 0) }),

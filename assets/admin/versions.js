@@ -35,7 +35,7 @@ export function renderVersions() {
     const open = v.open.has(item.version);
     const tr = el('tr', {
       class: 'version-row' + (item.version === current ? ' current-version' : ''),
-      'data-raqib': 'version', 'data-version': item.version, 'aria-expanded': open ? 'true' : 'false',
+      'data-raqib': 'version', 'data-version': item.version,
     }, [
       el('td', { class: 'num' }, [formatNumber(item.version, 0),
         item.version === current ? el('span', { class: 'badge class-ok', text: t('versions.current') }) : null]),

@@ -186,6 +186,7 @@ export const ADMIN_EN = {
   'signal.abuse_model': 'The learned model finds it offensive (0 turns it off)',
   'signal.identity_boost': 'Identity with an insult (per identity term)',
   'signal.group_dehumanizing': 'A group called vermin or plague (dehumanizing word beside an identity term)',
+  'signal.ad_with_contact_min': 'Ad with a way to reach someone: the least weight of the ad phrase (0: never)',
   'signalHint.too_fast_ms': 'A whole number: the shortest time between serving the form and sending it',
   'signalHint.trusted_after': 'A whole number',
   'signalHint.trusted_author': 'A negative weight lowers the score',

@@ -182,7 +182,7 @@ function banItem(ban, now) {
     ]),
     ban.reason ? el('p', { class: 'ban-reason' }, [el('bdi', { dir: 'auto', text: ban.reason })]) : null,
     el('ul', { class: 'ban-facts' }, [
-      el('li', { text: t('bans.by', { who: ban.created_by, when: formatTime(ban.created_at) }) }),
+      el('li', { text: t('bans.by', { who: ltr(ban.created_by), when: formatTime(ban.created_at) }) }),
       el('li', { text: ban.lifted_at ? t('bans.liftedAt', { when: formatTime(ban.lifted_at) })
         : (ban.expires_at ? t('bans.until', { when: formatTime(ban.expires_at) }) : t('bans.permanent')) }),
       el('li', { 'data-raqib': 'ban-caught', text: t('bans.caught', { count: ban.caught || 0 })

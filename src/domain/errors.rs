@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::lang::Lang;
+use super::plural::{CHARACTERS, counted};
 
 /// What is wrong with one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,10 +66,12 @@ impl FieldError {
             (FieldCode::Required, Lang::Ar) => format!("{label_ar}، حقل إجباري"),
             (FieldCode::Required, Lang::En) => format!("{label_en} is required"),
             (FieldCode::TooLong { max }, Lang::Ar) => {
-                format!("{label_ar} أطول من المسموح (الحد الأقصى {max} حرف)")
+                let most = counted(lang, max as u64, &CHARACTERS);
+                format!("{label_ar} أطول من المسموح (الحد الأقصى {most})")
             }
             (FieldCode::TooLong { max }, Lang::En) => {
-                format!("{label_en} is too long (at most {max} characters)")
+                let most = counted(lang, max as u64, &CHARACTERS);
+                format!("{label_en} is too long (at most {most})")
             }
             (FieldCode::Invalid, Lang::Ar) => format!("{label_ar} غير صحيح"),
             (FieldCode::Invalid, Lang::En) => format!("{label_en} is not valid"),

@@ -38,6 +38,18 @@ pub const MINUTES: Noun = Noun {
     en: ["{n} minute", "{n} minutes"],
 };
 
+pub const CHARACTERS: Noun = Noun {
+    ar: [
+        "{n} حرف",
+        "حرف واحد",
+        "حرفين",
+        "{n} أحرف",
+        "{n} حرفًا",
+        "{n} حرف",
+    ],
+    en: ["{n} character", "{n} characters"],
+};
+
 /// `n` of `noun` in `lang`.
 pub fn counted(lang: Lang, n: u64, noun: &Noun) -> String {
     let (code, forms): (&str, &[&str]) = match lang {
@@ -103,6 +115,10 @@ mod tests {
         assert_eq!(counted(Lang::En, 1, &MINUTES), "1 minute");
         assert_eq!(counted(Lang::En, 7, &MINUTES), "7 minutes");
         assert_eq!(wait(Lang::Ar, 600), "(حاول مجدداً بعد 10 دقائق)");
+        // The length limits of the comment form: «80 حرفًا», not «80 حرف».
+        assert_eq!(counted(Lang::Ar, 80, &CHARACTERS), "80 حرفًا");
+        assert_eq!(counted(Lang::Ar, 5000, &CHARACTERS), "5000 حرف");
+        assert_eq!(counted(Lang::Ar, 3, &CHARACTERS), "3 أحرف");
         assert_eq!(wait(Lang::En, 30), "(try again in 30 seconds)");
     }
 }

@@ -105,6 +105,16 @@ async fn a_readers_pending_comment_stays_in_sight_and_a_reply_opens_under_its_co
         status.as_str().unwrap().contains("awaits moderation"),
         "{status}"
     );
+    let focused = script(
+        &client,
+        "return document.activeElement && document.activeElement.getAttribute('data-raqib');",
+    )
+    .await;
+    assert_eq!(
+        focused,
+        json!("status"),
+        "the focus is on the result here too"
+    );
     client.refresh().await.unwrap();
     let kept = until(
         &client,
