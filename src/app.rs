@@ -125,9 +125,7 @@ impl AppState {
         let Some(state) = self.store().filter_state(Some(newest)).await? else {
             return Ok(live_filter.version());
         };
-        let compiled = tokio::task::spawn_blocking(move || tuning::compile(&state))
-            .await
-            .map_err(|e| StoreError::Database(format!("filter compile task: {e}")))?;
+        let compiled = tuning::compile_stored(self.store().as_ref(), state).await;
         match compiled {
             Ok(filter) => {
                 live_filter.replace(newest, filter);
@@ -312,9 +310,8 @@ pub async fn live_filter(
         .await?
         .ok_or_else(|| StartError::Filter("no filter version in the database".into()))?;
     let version = state.version;
-    let filter = tokio::task::spawn_blocking(move || tuning::compile(&state))
+    let filter = tuning::compile_stored(store.as_ref(), state)
         .await
-        .map_err(|e| StartError::Filter(e.to_string()))?
         .map_err(StartError::Filter)?;
     tracing::info!(version, terms = filter.term_count(), "filter compiled");
     Ok((version, filter))

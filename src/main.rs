@@ -71,7 +71,8 @@ enum Command {
         #[command(subcommand)]
         command: PrivacyCommand,
     },
-    /// The learned spam and abuse models: compare learners, build the shipped files.
+    /// The learned spam and abuse models: compare learners, build the shipped files,
+    /// retrain them on a site's decisions.
     Model {
         #[command(subcommand)]
         command: ModelCommand,
@@ -99,6 +100,17 @@ enum ModelCommand {
         data: Vec<PathBuf>,
         #[arg(long, default_value_t = 5)]
         folds: usize,
+    },
+    /// Retrain the models on the moderators' decisions in a database and offer them as a
+    /// filter candidate; print a JSON summary (with --promote: promoted or not, and why).
+    Train {
+        /// The database (default: the configured one).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Promote the candidate when it beats the live version on the held-back
+        /// decisions by `model.promote_margin` without holding more civil comments.
+        #[arg(long)]
+        promote: bool,
     },
     /// Train the chosen learners on half 1 of every corpus and write the model files.
     Build {
@@ -253,6 +265,13 @@ fn main() -> ExitCode {
             Some(Command::Privacy { command }) => {
                 raqib::cli::privacy::run(config, command.into()).await
             }
+            Some(Command::Model {
+                command:
+                    ModelCommand::Train {
+                        database_url,
+                        promote,
+                    },
+            }) => raqib::cli::train::run(config, database_url, promote).await,
             _ => raqib::server::serve(config).await,
         }
     });

@@ -26,6 +26,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(%address, database = %redact(&config.database_url), "raqib started");
 
     crate::jobs::housekeeping::spawn(state.clone());
+    crate::jobs::train::spawn_daily(state.clone());
     crate::telemetry::refusals::spawn_flusher();
     let app = crate::http::router(state.clone());
     if let Some(metrics) = metrics {

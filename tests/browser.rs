@@ -920,6 +920,7 @@ async fn an_admin_back_tests_and_promotes_an_offered_change() {
             status: "open".into(),
             decided_by: None,
             version: None,
+            report: None,
         })
         .await
         .unwrap()

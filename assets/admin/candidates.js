@@ -1,11 +1,12 @@
 /*
  * raqib admin/candidates.js: filter changes offered rather than applied (a newer release's
- * word lists on a filter admins have tuned), shown above the versions: back-test one against
- * moderators' decisions of the last 30 days, promote it as a new version, or dismiss it.
+ * word lists on a filter admins have tuned, or models retrained on the site's decisions,
+ * with their report), shown above the versions: back-test one against moderators'
+ * decisions of the last 30 days, promote it as a new version, or dismiss it.
  */
 
 import { clear, el, hook } from '../shared/dom.js';
-import { formatTime, t } from '../shared/i18n.js';
+import { formatNumber, formatTime, ltr, t } from '../shared/i18n.js';
 import { api } from '../shared/api.js';
 import { confirmDialog, toast } from '../shared/dialogs.js';
 import { handleError } from '../shared/session.js';
@@ -48,10 +49,49 @@ function renderCandidates() {
         el('button', { type: 'button', 'data-action': 'dismiss', text: t('candidates.dismiss') }),
       ]) : null,
     ]);
+    if (c.report) row.appendChild(modelReport(c.report));
     const report = reports.get(c.id);
     if (report) row.appendChild(qualityTable(report));
     box.appendChild(row);
   });
+}
+
+/** A retrained model's report: the live version against the candidate on the newest
+ * decisions, which it was not trained on. */
+function modelReport(r) {
+  const percent = function (x) { return formatNumber(100 * x, 1) + '%'; };
+  const rows = [
+    ['abuse_recall', 'model.abuseCaught'], ['abuse_precision', 'model.abusePrecision'],
+    ['spam_recall', 'model.spamCaught'], ['spam_precision', 'model.spamPrecision'],
+    ['civil_held', 'model.civilHeld'],
+  ].map(function (row) {
+    return el('tr', null, [
+      el('th', { scope: 'row', text: t(row[1]) }),
+      el('td', { class: 'num', text: percent(r.before[row[0]]) }),
+      el('td', { class: 'num', text: percent(r.after[row[0]]) }),
+    ]);
+  });
+  const box = el('div', { class: 'model-report', 'data-raqib': 'model-report' }, [
+    el('p', { text: t('model.trained', {
+      decisions: t('model.decisions', { count: r.trained_on }), held: t('model.decisions', { count: r.held_back }),
+      civil: formatNumber(r.after.civil, 0), abuse: formatNumber(r.after.abuse, 0), spam: formatNumber(r.after.spam, 0),
+    }) }),
+    el('div', { class: 'table-wrap', tabindex: '0' }, el('table', { class: 'grid' }, [
+      el('thead', null, el('tr', null, [
+        el('th', { scope: 'col', text: t('model.figure') }),
+        el('th', { scope: 'col', text: t('model.live') }),
+        el('th', { scope: 'col', text: t('model.candidate') }),
+      ])),
+      el('tbody', null, rows),
+    ])),
+  ]);
+  (r.mix_shifts || []).forEach(function (m) {
+    box.appendChild(el('p', { class: 'warn', 'data-raqib': 'mix-shift', text: t('model.shift', {
+      who: ltr(m.moderator), label: t('model.label.' + m.label), before: percent(m.before), recent: percent(m.recent),
+      n: t('model.decisions', { count: m.recent_decisions }),
+    }) }));
+  });
+  return box;
 }
 
 export function onCandidatesClick(event) {

@@ -26,6 +26,7 @@
  *              POST .../versions/{n}/restore
  *   candidates GET  /api/v1/admin/filter/candidates, POST .../candidates/{id}/promote|dismiss,
  *              POST /api/v1/admin/filter/backtest (a candidate's proposal)
+ *   models     POST /api/v1/admin/filter/model/train, GET /api/v1/admin/jobs/{id}
  *   stats      GET  /api/v1/admin/filter/stats?days
  *   users      GET|POST /api/v1/admin/users, PATCH .../users/{id}, POST .../users/{id}/password
  *   tokens     GET|POST /api/v1/admin/tokens, DELETE .../tokens/{id}
@@ -74,6 +75,7 @@ import {
 } from './users.js';
 import { loadVersions, onVersionsClick, renderVersions } from './versions.js';
 import { onCandidatesClick } from './candidates.js';
+import { wireModel } from './model.js';
 import { ADMIN_AR } from './words-ar.js';
 import { ADMIN_EN } from './words-en.js';
 
@@ -246,6 +248,7 @@ function wireAdmin() {
   // Versions.
   hook('version-rows').addEventListener('click', onVersionsClick);
   hook('candidates').addEventListener('click', onCandidatesClick);
+  wireModel();
   hook('versions-refresh').addEventListener('click', loadVersions);
   hook('versions-limit').addEventListener('change', function (event) {
     state.versions.limit = Number(event.currentTarget.value) || 50;

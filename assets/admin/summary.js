@@ -32,6 +32,12 @@ const FORMS = [
       rulesAdded: formatNumber(Number(m[4])), rulesRemoved: formatNumber(Number(m[5])) })
       + (m[6] ? t('sum.andSettings') : '');
   }],
+  [/^models retrained on (\d+) decisions \(abuse (\w+), spam (\w+)\); on (\d+) held back: abuse caught (\d+)% → (\d+)%, spam caught (\d+)% → (\d+)%, civil held (\d+)% → (\d+)%$/, function (m) {
+    const wholePercent = function (x) { return formatNumber(Number(x), 0) + '%'; };
+    return t('sum.models', { decisions: t('model.decisions', { count: Number(m[1]) }), held: t('model.decisions', { count: Number(m[4]) }),
+      abuseBefore: wholePercent(m[5]), abuseAfter: wholePercent(m[6]), spamBefore: wholePercent(m[7]), spamAfter: wholePercent(m[8]),
+      civilBefore: wholePercent(m[9]), civilAfter: wholePercent(m[10]) });
+  }],
   [/^restored version (\d+)$/, function (m) { return t('sum.restored', { version: formatNumber(Number(m[1])) }); }],
   [/^promoted candidate (\d+): (.*)$/, function (m) {
     return t('sum.promoted', { id: formatNumber(Number(m[1])), what: summaryText(m[2]) });

@@ -13,8 +13,8 @@ export const ACTIONS = ['approve', 'reject', 'spam', 'ham'];
 // Which statuses each action may start from (src/http/moderation.rs, Action::rule).
 export const MOVES = {
   approve: ['pending', 'spam', 'rejected'],
-  reject: ['pending', 'approved'],
-  spam: ['pending', 'approved'],
+  reject: ['pending', 'approved', 'spam'],
+  spam: ['pending', 'approved', 'rejected'],
   ham: ['spam'],
 };
 export const STATUSES = ['pending', 'approved', 'rejected', 'spam', 'blocked', 'any'];

@@ -5,4 +5,5 @@ pub mod embed;
 pub mod model;
 pub mod privacy;
 pub mod score;
+pub mod train;
 pub mod wordlists;

@@ -315,8 +315,9 @@ pub fn live_filter_of(
             "raqib score: filter version {} of the database",
             state.version
         );
+        let filter = crate::tuning::compile_stored(store.as_ref(), state).await;
         store.close().await;
-        crate::tuning::compile(&state)
+        filter
     })
 }
 

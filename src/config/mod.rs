@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub mod lenient;
+pub mod model;
 pub mod origins;
 pub mod paths;
 
@@ -60,6 +61,8 @@ pub struct Config {
     pub http: HttpConfig,
     pub retention: RetentionConfig,
     pub log: LogConfig,
+    /// Retraining the learned models from the moderators' decisions.
+    pub model: model::ModelConfig,
 }
 
 impl Default for Config {
@@ -82,6 +85,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             retention: RetentionConfig::default(),
             log: LogConfig::default(),
+            model: model::ModelConfig::default(),
         }
     }
 }

@@ -124,6 +124,7 @@ fn field_label(field: &str) -> (&'static str, &'static str) {
         "category" => ("التصنيف", "The category"),
         "settings" => ("الإعدادات", "The settings"),
         "lines" => ("الأسطر", "The lines"),
+        "decisions" => ("القرارات", "The decisions"),
         _ => ("الحقل", "This field"),
     }
 }

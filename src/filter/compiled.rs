@@ -2,6 +2,7 @@
 //! books, then checked against submissions (pure CPU, no I/O).
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use super::input::{Context, Input};
 use super::lexicon::Lexicon;
@@ -27,13 +28,23 @@ pub struct Filter {
     disposable_domains: HashSet<String>,
     /// The learned models (none when `signals.abuse_model` is 0: decided once here, not
     /// on every check).
-    models: Option<&'static Models>,
+    models: Option<Arc<Models>>,
     settings: FilterSettings,
 }
 
 impl Filter {
-    /// Compiles word lists, rules and settings.
+    /// Compiles word lists, rules and settings, with the shipped models.
     pub fn compile(lists: &WordLists, settings: FilterSettings) -> Result<Filter, String> {
+        Filter::compile_with(lists, settings, Models::shipped_shared())
+    }
+
+    /// Compiles word lists, rules and settings, with `models` (a site's own, retrained
+    /// from its moderators' decisions).
+    pub fn compile_with(
+        lists: &WordLists,
+        settings: FilterSettings,
+        models: Arc<Models>,
+    ) -> Result<Filter, String> {
         Ok(Filter {
             lexicon: Lexicon::compile(lists.terms.clone())?,
             body_rules: RuleBook::compile(&lists.rules, Target::Body)?,
@@ -43,8 +54,7 @@ impl Filter {
             blocked_domains: lists.blocked_domains.clone(),
             allowed_domains: lists.allowed_domains.clone(),
             disposable_domains: lists.disposable_domains.clone(),
-            models: Some(Models::shipped())
-                .filter(|m| !m.is_empty() && settings.signals.abuse_model != 0.0),
+            models: Some(models).filter(|m| !m.is_empty() && settings.signals.abuse_model != 0.0),
             settings,
         })
     }
@@ -98,7 +108,7 @@ impl Filter {
             hits.push(rule_hit(rule, Field::Email, Some(span)));
         }
         let mut spam_probability = None;
-        if let Some(models) = self.models {
+        if let Some(models) = &self.models {
             let probabilities = models.probabilities(&body_keys.text);
             spam_probability = probabilities.spam;
             signals::model_hits(

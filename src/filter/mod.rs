@@ -28,5 +28,5 @@ pub use compiled::Filter;
 pub use input::{Context, Input, Reputation};
 pub use lists::{Source, WordLists};
 pub use model::{Action, Category, Class, Field, Hit, Verdict};
-pub use settings::FilterSettings;
+pub use settings::{FilterSettings, ModelSettings};
 pub use spec::{Language, ListSpec, RuleSpec, Target, TermSpec};

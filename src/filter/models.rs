@@ -149,8 +149,8 @@ pub struct Probabilities {
     pub spam: Option<f32>,
 }
 
-static SHIPPED: std::sync::LazyLock<Models> = std::sync::LazyLock::new(|| {
-    Models::new(
+static SHIPPED: std::sync::LazyLock<std::sync::Arc<Models>> = std::sync::LazyLock::new(|| {
+    std::sync::Arc::new(Models::new(
         LinearModel::from_bytes(include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/wordlists/models/abuse.bin"
@@ -159,7 +159,7 @@ static SHIPPED: std::sync::LazyLock<Models> = std::sync::LazyLock::new(|| {
             env!("CARGO_MANIFEST_DIR"),
             "/wordlists/models/spam.bin"
         ))),
-    )
+    ))
 });
 
 impl Models {
@@ -193,7 +193,12 @@ impl Models {
 
     /// The models shipped in `wordlists/models/` (either may be missing).
     pub fn shipped() -> &'static Models {
-        &SHIPPED
+        SHIPPED.as_ref()
+    }
+
+    /// The shipped models, shared (what a filter holds when the site has none of its own).
+    pub fn shipped_shared() -> std::sync::Arc<Models> {
+        SHIPPED.clone()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -174,6 +174,13 @@ impl Default for SignalWeights {
 pub struct ModelSettings {
     pub abuse: FamilyModel,
     pub spam: FamilyModel,
+    /// The site's own abuse model, retrained from its moderators' decisions: the content
+    /// hash of its stored weights (none: the shipped model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abuse_model: Option<String>,
+    /// The site's own spam model, likewise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spam_model: Option<String>,
 }
 
 impl Default for ModelSettings {
@@ -194,6 +201,8 @@ impl Default for ModelSettings {
                 certain: 0.99,
                 with_contact: 0.5,
             },
+            abuse_model: None,
+            spam_model: None,
         }
     }
 }

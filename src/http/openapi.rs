@@ -74,6 +74,8 @@ use crate::app::AppState;
         super::filter_admin::candidates::list_candidates,
         super::filter_admin::candidates::promote_candidate,
         super::filter_admin::candidates::dismiss_candidate,
+        super::filter_admin::model::train,
+        super::filter_admin::model::get_job,
         super::filter_admin::testing::test_text,
         super::filter_admin::testing::run_backtest,
         super::filter_admin::testing::rule_stats,

@@ -1,6 +1,7 @@
 //! Background work that keeps a long-running service healthy: forgetting refilled
 //! rate-limit keys, quiet articles and old adaptive-captcha visits (bounded memory), and
-//! every hour the retention job (refused comments and IP hashes past their periods).
+//! every hour the retention job (refused comments and IP hashes past their periods, and
+//! retrained models nobody promoted).
 
 use std::time::Duration;
 
@@ -48,6 +49,11 @@ pub async fn run_retention(state: &AppState) -> StoreResult<Purged> {
     }
     if !purged.is_empty() {
         tracing::info!(?purged, "retention job purged old data");
+    }
+    // Retrained models nobody promoted, a week on: each is a megabyte or two.
+    let models = state.store().forget_unused_models(now - 7 * DAY_MS).await?;
+    if models > 0 {
+        tracing::info!(models, "retention job deleted unused retrained models");
     }
     Ok(purged)
 }

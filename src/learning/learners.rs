@@ -92,7 +92,7 @@ impl Learner {
 }
 
 /// Per-example weights that make both classes count alike.
-fn class_weights(examples: &[&Example]) -> (f32, f32) {
+pub(crate) fn class_weights(examples: &[&Example]) -> (f32, f32) {
     let positive: f32 = examples
         .iter()
         .filter(|e| e.positive)
@@ -111,20 +111,20 @@ fn class_weights(examples: &[&Example]) -> (f32, f32) {
 }
 
 /// A fixed shuffle of `0..n` for each epoch (xorshift), so training is reproducible.
-struct Shuffle {
+pub(crate) struct Shuffle {
     order: Vec<usize>,
     seed: u64,
 }
 
 impl Shuffle {
-    fn new(n: usize) -> Shuffle {
+    pub(crate) fn new(n: usize) -> Shuffle {
         Shuffle {
             order: (0..n).collect(),
             seed: 0x2545_F491_4F6C_DD1D,
         }
     }
 
-    fn next_epoch(&mut self) -> &[usize] {
+    pub(crate) fn next_epoch(&mut self) -> &[usize] {
         for i in (1..self.order.len()).rev() {
             self.seed ^= self.seed << 13;
             self.seed ^= self.seed >> 7;

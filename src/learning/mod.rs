@@ -4,7 +4,9 @@
 //! model files (`raqib model`).
 
 pub mod calibrate;
+pub mod decisions;
 pub mod evaluate;
 pub mod examples;
 pub mod learners;
+pub mod retrain;
 pub mod stack;

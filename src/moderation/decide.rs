@@ -26,9 +26,11 @@ pub const MAX_BULK: usize = 500;
 pub enum Action {
     /// Publish (from pending, spam or rejected).
     Approve,
-    /// Refuse, or take down a published comment (from pending or approved).
+    /// Refuse, or take down a published comment (from pending or approved), or correct
+    /// a comment marked spam that was abuse (from spam: the retrained models learn it).
     Reject,
-    /// Mark as spam (from pending or approved).
+    /// Mark as spam (from pending or approved), or correct a rejected comment that was
+    /// spam (from rejected).
     Spam,
     /// Not spam: back to pending (from spam).
     Ham,
@@ -45,12 +47,12 @@ impl Action {
             ),
             Action::Reject => (
                 Status::Rejected,
-                &[Status::Pending, Status::Approved],
+                &[Status::Pending, Status::Approved, Status::Spam],
                 "comment.reject",
             ),
             Action::Spam => (
                 Status::Spam,
-                &[Status::Pending, Status::Approved],
+                &[Status::Pending, Status::Approved, Status::Rejected],
                 "comment.spam",
             ),
             Action::Ham => (Status::Pending, &[Status::Spam], "comment.ham"),

@@ -14,6 +14,8 @@ pub mod privacy;
 pub mod receipt;
 pub mod refusal;
 pub mod report;
+pub mod retrain;
+pub mod retrain_promote;
 pub mod shipped;
 pub mod sign_in;
 pub mod submit;

@@ -74,6 +74,7 @@ pub async fn bring_shipped(
         status: status.into(),
         decided_by: version.map(|_| SYSTEM.to_string()),
         version,
+        report: None,
     };
     if !untouched {
         return Ok(

@@ -34,6 +34,10 @@ pub struct FilterCandidate {
     pub decided_by: Option<String>,
     /// The filter version its promotion made.
     pub version: Option<i64>,
+    /// A retrained model's evaluation on held-back decisions (live version against
+    /// candidate); none for other candidates.
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
 }
 
 /// A candidate to record.
@@ -49,6 +53,7 @@ pub struct NewCandidate {
     /// For one recorded as applied: who applied it and the version it made.
     pub decided_by: Option<String>,
     pub version: Option<i64>,
+    pub report: Option<serde_json::Value>,
 }
 
 /// Candidates (a part of [`Store`](super::traits::Store)).
@@ -82,13 +87,13 @@ pub trait Candidates: Send + Sync {
     async fn filter_history(&self, by: &str) -> StoreResult<(Option<i64>, i64)>;
 }
 
-const COLUMNS: &str = "candidate_id, created_at, source, base_version, summary, proposal, status, decided_at, decided_by, version";
+const COLUMNS: &str = "candidate_id, created_at, source, base_version, summary, proposal, status, decided_at, decided_by, version, report";
 
 #[async_trait]
 impl<B: Backend> Candidates for B {
     async fn add_filter_candidate(&self, c: NewCandidate) -> StoreResult<Option<i64>> {
-        let sql = "insert into filter_candidate (created_at, source, fingerprint, base_version, summary, proposal, status, decided_at, decided_by, version) \
-                   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (fingerprint) do nothing returning candidate_id";
+        let sql = "insert into filter_candidate (created_at, source, fingerprint, base_version, summary, proposal, status, decided_at, decided_by, version, report) \
+                   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (fingerprint) do nothing returning candidate_id";
         let decided_at = c.decided_by.as_ref().map(|_| c.now);
         let args = vec![
             c.now.into(),
@@ -101,6 +106,7 @@ impl<B: Backend> Candidates for B {
             decided_at.into(),
             c.decided_by.into(),
             c.version.into(),
+            c.report.map(|r| r.to_string()).into(),
         ];
         let row: Option<(i64,)> = self
             .write(move |conn| Box::pin(async move { conn.optional(sql, args).await }))
@@ -200,6 +206,7 @@ struct CandidateRow {
     decided_at: Option<i64>,
     decided_by: Option<String>,
     version: Option<i64>,
+    report: Option<String>,
 }
 
 impl From<CandidateRow> for FilterCandidate {
@@ -216,6 +223,7 @@ impl From<CandidateRow> for FilterCandidate {
             decided_at: row.decided_at,
             decided_by: row.decided_by,
             version: row.version,
+            report: row.report.and_then(|r| serde_json::from_str(&r).ok()),
         }
     }
 }

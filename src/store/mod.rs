@@ -22,6 +22,8 @@ mod error;
 mod filter_edit;
 mod filter_types;
 pub mod filters;
+pub mod jobs;
+pub mod models;
 pub mod moderation;
 mod postgres;
 pub mod privacy;
@@ -31,6 +33,7 @@ pub mod retention;
 mod rows;
 mod sqlite;
 pub mod stats;
+pub mod training;
 mod traits;
 
 pub use crate::config::paths::sqlite_path;

@@ -10,11 +10,14 @@ use super::closures::Closures;
 use super::comments::Comments;
 use super::error::StoreResult;
 use super::filters::Filters;
+use super::jobs::Jobs;
+use super::models::ModelStore;
 use super::moderation::Moderation;
 use super::privacy::Privacy;
 use super::reports::Reports;
 use super::retention::Purge;
 use super::stats::Statistics;
+use super::training::Training;
 
 /// Everything raqib keeps.
 #[async_trait]
@@ -30,6 +33,9 @@ pub trait Store:
     + Purge
     + Filters
     + Candidates
+    + ModelStore
+    + Jobs
+    + Training
     + Send
     + Sync
     + 'static

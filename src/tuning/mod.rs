@@ -9,6 +9,7 @@
 pub mod backtest;
 pub mod entries;
 pub mod import;
+pub mod models;
 pub mod proposal;
 pub mod stats;
 pub mod upgrade;
@@ -18,5 +19,6 @@ pub use entries::{
     RuleInput, RulePatch, TermInput, TermPatch, merged_settings, new_rule, new_term, patched_rule,
     patched_term,
 };
+pub use models::compile_stored;
 pub use proposal::Proposal;
 pub use versions::{compile, seed_edit};

@@ -19,9 +19,18 @@ pub fn is_domain_category(category: Category) -> bool {
     )
 }
 
-/// Compiles the filter a stored state describes (enabled entries only).
+/// Compiles the filter a stored state describes (enabled entries only), with the shipped
+/// models ([`super::models::compile_stored`] reads the site's own).
 pub fn compile(state: &FilterState) -> Result<Filter, String> {
     Filter::compile(&word_lists(state), state.settings.clone())
+}
+
+/// Compiles the filter a stored state describes, with `models`.
+pub fn compile_with(
+    state: &FilterState,
+    models: std::sync::Arc<crate::filter::models::Models>,
+) -> Result<Filter, String> {
+    Filter::compile_with(&word_lists(state), state.settings.clone(), models)
 }
 
 /// The word lists a stored state describes.

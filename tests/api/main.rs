@@ -16,6 +16,7 @@ mod filter_admin;
 mod filter_upgrade;
 mod first_start;
 mod hardening;
+mod learning;
 mod limits;
 mod openapi;
 mod ops;

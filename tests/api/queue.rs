@@ -345,7 +345,7 @@ async fn bulk_decisions_report_each_id(app: TestApp) {
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let one = app.submit_ok("/news/b", "أول").await;
     let two = app.submit_ok("/news/b", "ثان").await;
-    decide(&app, &moderator, two, json!({"action": "spam"})).await;
+    decide(&app, &moderator, two, json!({"action": "reject"})).await;
     let response = authed(
         &app,
         Method::POST,

@@ -1,10 +1,12 @@
 //! The admin side of the filter: terms, rules and settings (each change a new filter
 //! version, in force on this replica before the reply and on the others within a
 //! second), versions and restore, bulk import/export, the test box, the back-test and
-//! rule statistics, and candidates (changes offered to promote or dismiss). Every change is audited (in the same transaction as the change).
+//! rule statistics, candidates (changes offered to promote or dismiss), and retraining the
+//! learned models from the site's decisions (a job to poll). Every change is audited (in the same transaction as the change).
 
 pub(super) mod candidates;
 pub(super) mod edits;
+pub(super) mod model;
 pub(super) mod rules;
 pub(super) mod settings;
 pub(super) mod terms;
@@ -77,6 +79,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/admin/filter/candidates/{id}/dismiss",
             post(candidates::dismiss_candidate),
         )
+        .route("/api/v1/admin/filter/model/train", post(model::train))
+        .route("/api/v1/admin/jobs/{id}", get(model::get_job))
         .route("/api/v1/admin/filter/test", post(testing::test_text))
         .route("/api/v1/admin/filter/backtest", post(testing::run_backtest))
         .route("/api/v1/admin/filter/stats", get(testing::rule_stats))

@@ -72,7 +72,7 @@ pub(super) async fn test_text(
             let live = tune::live_state(&state).await?;
             let version = live.version;
             let next = proposal.apply(&live).map_err(proposal_errors)?;
-            let filter = compile(next).await?;
+            let filter = compile(&state, next).await?;
             (std::sync::Arc::new(filter), version)
         }
     };
@@ -100,10 +100,9 @@ pub(super) async fn test_text(
     }))
 }
 
-pub(super) async fn compile(state: FilterState) -> Result<crate::filter::Filter> {
-    tokio::task::spawn_blocking(move || tuning::compile(&state))
+pub(super) async fn compile(app: &AppState, state: FilterState) -> Result<crate::filter::Filter> {
+    tuning::compile_stored(app.store().as_ref(), state)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|message| {
             let mut errors = FieldErrors::default();
             errors.add_detail("proposal", FieldCode::Invalid, message);
@@ -190,9 +189,9 @@ pub(super) async fn run_backtest(
     let current = if state.live_filter().version() == version {
         state.live_filter().filter()
     } else {
-        std::sync::Arc::new(compile(live).await?)
+        std::sync::Arc::new(compile(&state, live).await?)
     };
-    let proposed = compile(next).await?;
+    let proposed = compile(&state, next).await?;
     let comments = state
         .store()
         .replay_window(now_ms() - days * DAY_MS, limit)

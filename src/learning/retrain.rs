@@ -1,0 +1,220 @@
+//! A shipped model retrained on one site's decisions, and the figures that judge it.
+//!
+//! Training starts from the shipped model's weights and moves only the weights of the
+//! pieces the site's comments contain, each pulled back toward its shipped value (an L2
+//! penalty around the shipped weights, not around zero): what the corpora taught stays
+//! where the site says nothing, and a small site cannot talk the model out of it with a
+//! handful of decisions. The shipped calibration is kept, so the thresholds in the
+//! settings keep their meaning.
+
+use serde::Serialize;
+
+use crate::filter::model::Class;
+use crate::filter::models::{Family, LinearModel, Models, sigmoid};
+
+use super::decisions::Decision;
+use super::examples::{Example, Examples, Labelled};
+use super::learners::{Shuffle, class_weights};
+use super::stack::Label;
+
+/// How a model is retrained.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FineTune {
+    pub epochs: usize,
+    /// AdaGrad's step.
+    pub rate: f32,
+    /// The pull of each weight back toward its shipped value.
+    pub prior: f32,
+}
+
+/// Chosen by replaying half 1 of the corpora as decisions (README, "Learning from
+/// moderators").
+pub const FINE_TUNE: FineTune = FineTune {
+    epochs: 5,
+    rate: 0.2,
+    prior: 0.01,
+};
+
+/// `base` retrained on `examples` (their own weights times a balance of the two classes).
+pub fn fine_tune(base: &LinearModel, examples: &[&Example], tune: FineTune) -> LinearModel {
+    let mut model = base.clone();
+    if examples.is_empty() {
+        return model;
+    }
+    let (wp, wn) = class_weights(examples);
+    let mut squares = vec![1e-6f32; model.weights.len()];
+    let mut bias_squares = 1e-6f32;
+    let mut shuffle = Shuffle::new(examples.len());
+    for _ in 0..tune.epochs {
+        for &i in shuffle.next_epoch() {
+            let e = examples[i];
+            let scale = e.scale();
+            let sum: f32 = e.buckets.iter().map(|&b| model.weights[b as usize]).sum();
+            let p = sigmoid(model.bias + sum * scale);
+            let target = if e.positive { 1.0 } else { 0.0 };
+            let error = (p - target) * e.weight * if e.positive { wp } else { wn };
+            for &b in &e.buckets {
+                let b = b as usize;
+                let g = error * scale + tune.prior * (model.weights[b] - base.weights[b]);
+                squares[b] += g * g;
+                model.weights[b] -= tune.rate * g / squares[b].sqrt();
+            }
+            let g = error + tune.prior * (model.bias - base.bias);
+            bias_squares += g * g;
+            model.bias -= tune.rate * g / bias_squares.sqrt();
+        }
+    }
+    model
+}
+
+/// Both shipped models retrained on weighed decisions: abuse on civil against abusive
+/// comments, spam on spam against everything else. A family the base has no model of
+/// stays without one.
+pub fn retrain_models(
+    base: &Models,
+    decisions: &[(Decision, f32)],
+    tune: FineTune,
+) -> (Option<LinearModel>, Option<LinearModel>) {
+    let train = |family: Family| {
+        let model = base.of(family)?;
+        let labelled: Vec<Labelled> = decisions
+            .iter()
+            .filter_map(|(d, weight)| {
+                let positive = match (family, d.label) {
+                    (Family::Abuse, Label::Abuse) | (Family::Spam, Label::Spam) => true,
+                    (Family::Abuse, Label::Spam) => return None,
+                    _ => false,
+                };
+                Some(Labelled {
+                    text: d.body.clone(),
+                    positive,
+                    corpus: String::new(),
+                    weight: *weight,
+                })
+            })
+            .collect();
+        let examples = Examples::of(family, &labelled);
+        let refs: Vec<&Example> = examples.items.iter().collect();
+        Some(fine_tune(model, &refs, tune))
+    };
+    (train(Family::Abuse), train(Family::Spam))
+}
+
+/// How a filter did on decided comments: precision and recall of abuse and spam, and the
+/// share of civil comments it held (or worse).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub civil: usize,
+    pub abuse: usize,
+    pub spam: usize,
+    /// Civil comments held, refused or classed spam, over all civil comments.
+    pub civil_held: f64,
+    /// Abusive comments held or blocked (not let through, not classed spam), over all
+    /// abusive comments.
+    pub abuse_recall: f64,
+    /// Of the comments held or blocked, the share that were abusive.
+    pub abuse_precision: f64,
+    /// Spam classed spam (or blocked), over all spam.
+    pub spam_recall: f64,
+    /// Of the comments classed spam, the share that were spam.
+    pub spam_precision: f64,
+}
+
+impl Figures {
+    /// The figures of (what a moderator decided, what the filter said) pairs.
+    pub fn of(pairs: &[(Label, Class)]) -> Figures {
+        let count =
+            |f: &dyn Fn(Label, Class) -> bool| pairs.iter().filter(|(l, c)| f(*l, *c)).count();
+        let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let civil = count(&|l, _| l == Label::Ham);
+        let abuse = count(&|l, _| l == Label::Abuse);
+        let spam = count(&|l, _| l == Label::Spam);
+        let flagged_abuse = |c: Class| matches!(c, Class::Hold | Class::Block);
+        let flagged_spam = |c: Class| c >= Class::Spam;
+        Figures {
+            civil,
+            abuse,
+            spam,
+            civil_held: share(count(&|l, c| l == Label::Ham && c != Class::Ok), civil),
+            abuse_recall: share(count(&|l, c| l == Label::Abuse && c != Class::Ok), abuse),
+            abuse_precision: share(
+                count(&|l, c| l == Label::Abuse && flagged_abuse(c)),
+                count(&|_, c| flagged_abuse(c)),
+            ),
+            spam_recall: share(count(&|l, c| l == Label::Spam && flagged_spam(c)), spam),
+            spam_precision: share(
+                count(&|l, c| l == Label::Spam && flagged_spam(c)),
+                count(&|_, c| flagged_spam(c)),
+            ),
+        }
+    }
+
+    /// One number to compare filters by: abuse caught plus spam caught minus civil held.
+    pub fn merit(&self) -> f64 {
+        let abuse = if self.abuse > 0 {
+            self.abuse_recall
+        } else {
+            0.0
+        };
+        let spam = if self.spam > 0 { self.spam_recall } else { 0.0 };
+        abuse + spam - self.civil_held
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(buckets: &[u32], positive: bool) -> Example {
+        Example {
+            buckets: buckets.to_vec(),
+            positive,
+            corpus: 0,
+            weight: 1.0,
+            index: 0,
+        }
+    }
+
+    #[test]
+    fn retraining_moves_what_the_site_says_and_keeps_the_rest() {
+        let mut base = LinearModel::zero(Family::Abuse);
+        base.weights[7] = 2.0; // a word the corpora found abusive, absent from the site
+        base.weights[1] = 1.0; // a word this site finds civil
+        let examples: Vec<Example> = (0..40)
+            .map(|i| {
+                if i % 2 == 0 {
+                    example(&[1, 2], false)
+                } else {
+                    example(&[3, 4], true)
+                }
+            })
+            .collect();
+        let refs: Vec<&Example> = examples.iter().collect();
+        let tuned = fine_tune(&base, &refs, FINE_TUNE);
+        assert_eq!(tuned.weights[7], 2.0, "untouched weights stay shipped");
+        assert!(tuned.weights[1] < 1.0, "{}", tuned.weights[1]);
+        assert!(tuned.weights[3] > 0.0, "{}", tuned.weights[3]);
+        assert_eq!(tuned.platt, base.platt);
+    }
+
+    #[test]
+    fn figures_count_what_moderators_decided_against_what_the_filter_said() {
+        let pairs = [
+            (Label::Ham, Class::Ok),
+            (Label::Ham, Class::Hold),
+            (Label::Abuse, Class::Hold),
+            (Label::Abuse, Class::Ok),
+            (Label::Spam, Class::Spam),
+            (Label::Spam, Class::Hold),
+        ];
+        let f = Figures::of(&pairs);
+        assert_eq!((f.civil, f.abuse, f.spam), (2, 2, 2));
+        assert!((f.civil_held - 0.5).abs() < 1e-9);
+        assert!((f.abuse_recall - 0.5).abs() < 1e-9);
+        // Held: one civil, one abusive, one spam.
+        assert!((f.abuse_precision - 1.0 / 3.0).abs() < 1e-9);
+        assert!((f.spam_recall - 0.5).abs() < 1e-9);
+        assert!((f.spam_precision - 1.0).abs() < 1e-9);
+        assert!((f.merit() - 0.5).abs() < 1e-9);
+    }
+}
