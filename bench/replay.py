@@ -3,12 +3,14 @@
 
 For a labelled corpus (JSON Lines with "text" and "label": ham | abuse | spam) and each
 size N: start `raqib` on a fresh SQLite database, score half 2 of the corpus with
-`raqib score --database-url` (before), post the first N texts of half 1 through the API,
+`raqib score --database-url` (before), post the first N texts of half 1 (in a fixed
+shuffled order) through the API,
 decide each by its label through the moderation API (ham → approve, abuse → reject,
 spam → spam), retrain through the admin API (a job, polled), promote the candidate, and
 score half 2 again (after). Half 1 is lines 1, 3, 5, …, as everywhere in raqib.
 
     python3 bench/replay.py ../shared/data/mpold_dev.jsonl tests/data/ads_ar_eval.jsonl
+    python3 bench/replay.py --within 2 ../shared/data/mpold_dev.jsonl   # as on a new site
 
 Prints one table per corpus: abuse caught, civil held, spam caught and spam precision on
 half 2, before and after, per N. Needs a release build (`cargo build --release`).
@@ -18,6 +20,7 @@ Everything runs on 127.0.0.1 and stops by itself.
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -78,6 +81,7 @@ class Service:
             RAQIB_LISTEN=f"127.0.0.1:{self.port}",
             RAQIB_CAPTCHA__MODE="off",
             RAQIB_LOG__LEVEL="warn",
+            RAQIB_HTTP__METRICS_LISTEN="off",
             RAQIB_MODEL__MIN_DECISIONS="50",
             RAQIB_RATE_LIMITS__FLOOD_PER_MINUTE="100000000",
         )
@@ -105,9 +109,10 @@ class Service:
         self.process.terminate()
         self.process.wait(timeout=30)
 
-    def score(self, corpus):
+    def score(self, corpus, half):
+        half_args = ["--half", str(half)] if half else []
         out = subprocess.run(
-            [self.raqib, "score", "--database-url", self.db, "--labels", "--half", "2", "--no-context", corpus],
+            [self.raqib, "score", "--database-url", self.db, "--labels", *half_args, "--no-context", corpus],
             env=self.env, check=True, capture_output=True, text=True,
         ).stdout
         figures = {}
@@ -166,11 +171,25 @@ def main():
     parser.add_argument("corpora", nargs="+")
     parser.add_argument("--sizes", default="250,1000,all")
     parser.add_argument("--raqib", default="target/release/raqib")
+    parser.add_argument("--within", type=int, choices=[1, 2],
+                        help="stay inside one half: replay its odd texts, score its even ones (half 2: texts "
+                             "the shipped models never saw, as on a new site)")
     args = parser.parse_args()
     for corpus in args.corpora:
-        rows = read_half(corpus, 1)
+        rows = read_half(corpus, args.within or 1)
+        # Decisions come mixed on a site; some files are sorted by label. A fixed shuffle.
+        random.Random(7).shuffle(rows)
         name = os.path.basename(corpus)
-        print(f"\n## {name}: half 1 replayed as decisions ({len(rows)} texts), half 2 scored\n")
+        scored, half = corpus, 2
+        if args.within:
+            scored_file = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8")
+            for i, row in enumerate(rows[1::2]):
+                scored_file.write(json.dumps(dict(row, id=str(i)), ensure_ascii=False) + "\n")
+            scored_file.close()
+            scored, half, rows = scored_file.name, None, rows[0::2]
+            print(f"\n## {name}: half {args.within}'s odd texts replayed ({len(rows)}), its even texts scored\n")
+        else:
+            print(f"\n## {name}: half 1 replayed as decisions ({len(rows)} texts), half 2 scored\n")
         print("| decisions | abuse caught | civil held | abuse − civil | spam caught | spam precision | held back: gain |")
         print("|---:|---|---|---|---|---|---:|")
         for size in args.sizes.split(","):
@@ -178,10 +197,10 @@ def main():
             workdir = tempfile.mkdtemp(prefix="raqib-replay-")
             service = Service(args.raqib, workdir)
             try:
-                before = service.score(corpus)
+                before = service.score(scored, half)
                 service.replay(rows[:n])
                 report = service.retrain_and_promote()
-                after = service.score(corpus)
+                after = service.score(scored, half)
             finally:
                 service.stop()
                 shutil.rmtree(workdir, ignore_errors=True)

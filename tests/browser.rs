@@ -36,6 +36,8 @@ mod frame;
 mod keyboard;
 #[path = "browser/messages.rs"]
 mod messages;
+#[path = "browser/model.rs"]
+mod model;
 #[path = "browser/pages.rs"]
 mod pages;
 #[path = "browser/queue.rs"]

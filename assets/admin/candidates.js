@@ -26,7 +26,7 @@ export function loadCandidates() {
   }, handleError);
 }
 
-function renderCandidates() {
+export function renderCandidates() {
   const box = hook('candidates');
   clear(box);
   const open = items.filter(function (c) { return c.status === 'open'; });

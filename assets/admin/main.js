@@ -74,8 +74,8 @@ import {
   onUserRowsClick, renderUsers,
 } from './users.js';
 import { loadVersions, onVersionsClick, renderVersions } from './versions.js';
-import { onCandidatesClick } from './candidates.js';
-import { wireModel } from './model.js';
+import { onCandidatesClick, renderCandidates } from './candidates.js';
+import { renderModelJob, wireModel } from './model.js';
 import { ADMIN_AR } from './words-ar.js';
 import { ADMIN_EN } from './words-en.js';
 
@@ -94,7 +94,7 @@ function relabelAdmin() {
   renderStage();
   renderCompare();
   renderBacktest();
-  if (state.versions.data) renderVersions();
+  if (state.versions.data) { renderVersions(); renderCandidates(); renderModelJob(); }
   if (state.stats.data) renderRuleStats();
   if (state.users.loaded) renderUsers();
   if (!hook('forbidden-view').hidden) showForbidden();

@@ -15,6 +15,9 @@ import { F } from './state.js';
 
 const POLL_MS = 1000;
 
+/** The job last shown, to say it again after a language switch. */
+let shown = null;
+
 export function wireModel() {
   hook('model-train').addEventListener('click', onTrain);
 }
@@ -56,7 +59,13 @@ function followJob(job, button) {
   }, POLL_MS);
 }
 
+/** The job's box again, in the page's language now. */
+export function renderModelJob() {
+  if (shown) showJob(shown);
+}
+
 function showJob(job) {
+  shown = job;
   const box = hook('model-job');
   box.hidden = false;
   box.setAttribute('data-state', job.state);

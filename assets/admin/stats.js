@@ -43,6 +43,24 @@ export function shareClass(s) {
   return '';
 }
 
+/** Per filter version, the comments each learned model fired on and how they were decided. */
+function renderModelStats(models) {
+  hook('model-stats').hidden = !models.length;
+  const body = hook('model-stats-rows');
+  clear(body);
+  models.forEach(function (m) {
+    body.appendChild(el('tr', { 'data-raqib': 'model-stat', 'data-version': m.version, 'data-model': m.model }, [
+      el('td', { class: 'num', text: formatNumber(m.version, 0) }),
+      el('td', { text: t('stats.model.' + m.model) }),
+      el('td', { class: 'num', text: formatNumber(m.fired, 0) }),
+      el('td', { class: 'num', text: formatNumber(m.approved, 0) }),
+      el('td', { class: 'num', text: formatNumber(m.rejected, 0) }),
+      el('td', { class: 'num', text: formatNumber(m.spam, 0) }),
+      el('td', { class: 'num', text: formatNumber(m.pending, 0) }),
+    ]));
+  });
+}
+
 export function renderRuleStats() {
   const data = state.stats.data;
   const body = hook('stats-rows');
@@ -74,6 +92,7 @@ export function renderRuleStats() {
     if (y !== x) return y > x ? 1 : -1;
     return (b.hits_30d - a.hits_30d) || String(a.rule).localeCompare(String(b.rule));
   });
+  renderModelStats(data.models || []);
   rows.forEach(function (s) {
     const cls = shareClass(s);
     const target = parseRuleId(s.rule);

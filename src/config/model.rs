@@ -34,6 +34,13 @@ pub struct ModelConfig {
     /// How far the candidate must beat the live version on the held-back decisions to be
     /// promoted automatically (abuse caught + spam caught − civil held, each 0–1).
     pub promote_margin: f64,
+    /// Passes over the decisions.
+    pub epochs: usize,
+    /// The step of each pass (AdaGrad).
+    pub learning_rate: f32,
+    /// The pull of each weight back toward its shipped value: higher keeps the shipped
+    /// model more, lower follows the site's decisions more.
+    pub prior: f32,
 }
 
 impl Default for ModelConfig {
@@ -47,6 +54,9 @@ impl Default for ModelConfig {
             author_cap: 10.0,
             half_life_days: 180.0,
             promote_margin: 0.01,
+            epochs: crate::learning::retrain::FINE_TUNE.epochs,
+            learning_rate: crate::learning::retrain::FINE_TUNE.rate,
+            prior: crate::learning::retrain::FINE_TUNE.prior,
         }
     }
 }

@@ -9,4 +9,5 @@ pub mod evaluate;
 pub mod examples;
 pub mod learners;
 pub mod retrain;
+pub mod site;
 pub mod stack;

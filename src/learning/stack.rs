@@ -155,12 +155,26 @@ pub fn search(
     corpora: usize,
     objective: impl Fn(Family, &[Tally]) -> f64,
 ) -> ModelSettings {
+    search_within(cases, base, corpora, objective, |_, _| true)
+}
+
+/// [`search`] over the candidates `allowed` keeps.
+pub fn search_within(
+    cases: &[Case],
+    base: &FilterSettings,
+    corpora: usize,
+    objective: impl Fn(Family, &[Tally]) -> f64,
+    allowed: impl Fn(Family, &FamilyModel) -> bool,
+) -> ModelSettings {
     let mut settings = base.clone();
     // The abuse model stays out while the spam model is chosen.
     settings.models.abuse.points = 0.0;
     for family in [Family::Spam, Family::Abuse] {
         let mut best: Option<(f64, FamilyModel)> = None;
         for candidate in grid(family) {
+            if candidate.points > 0.0 && !allowed(family, &candidate) {
+                continue;
+            }
             match family {
                 Family::Abuse => settings.models.abuse = candidate.clone(),
                 Family::Spam => settings.models.spam = candidate.clone(),

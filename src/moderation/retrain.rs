@@ -13,9 +13,10 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::domain::errors::{FieldCode, FieldErrors};
 use crate::filter::models::{LinearModel, Models};
-use crate::filter::{Context, Filter, Input};
+use crate::filter::{Context, Filter, Input, ModelSettings};
 use crate::learning::decisions::{self, Decision, MixShift, Weighing};
-use crate::learning::retrain::{FINE_TUNE, Figures, retrain_models};
+use crate::learning::retrain::{Figures, FineTune};
+use crate::learning::site::{SiteModels, train_for_site};
 use crate::learning::stack::Label;
 use crate::store::candidates::NewCandidate;
 use crate::store::filters::FilterState;
@@ -84,17 +85,45 @@ pub async fn retrain(state: &AppState, progress: Progress<'_>) -> Result<Retrain
     );
     let live = tune::live_state(state).await?;
     let live_filter = live_filter(state, &live).await?;
+    let live_models =
+        crate::tuning::models::models_for(state.store().as_ref(), &live.settings.models)
+            .await
+            .map_err(internal)?;
     progress(0.2, "training");
     let started = std::time::Instant::now();
     let (trained_on, held_back) = (split.train.len(), split.held.len());
-    let (abuse, spam, candidate, held) = tokio::task::spawn_blocking(move || {
-        let (abuse, spam) = retrain_models(Models::shipped(), &split.train, FINE_TUNE);
-        let candidate = candidate_filter(&live, abuse.clone(), spam.clone());
-        (abuse, spam, candidate, split.held)
+    let tune = FineTune {
+        epochs: config.epochs.clamp(1, 50),
+        rate: config.learning_rate,
+        prior: config.prior,
+    };
+    let (site, candidate, held) = tokio::task::spawn_blocking(move || {
+        let rules = rules_only(&live)?;
+        let rule_hits = |body: &str| {
+            let input = Input {
+                body,
+                ..Default::default()
+            };
+            rules.check(&input, &Context::default()).hits
+        };
+        let site = train_for_site(
+            Models::shipped(),
+            &split.train,
+            tune,
+            (&live.settings, &live_models),
+            &rule_hits,
+        );
+        let candidate = candidate_filter(&live, &live_models, &site)?;
+        Ok::<_, String>((site, candidate, split.held))
     })
     .await
-    .map_err(|e| internal(format!("training task: {e}")))?;
-    let candidate = candidate.map_err(internal)?;
+    .map_err(|e| internal(format!("training task: {e}")))?
+    .map_err(internal)?;
+    let SiteModels {
+        abuse,
+        spam,
+        settings: numbers,
+    } = site;
     progress(0.8, "evaluating");
     let (before, after) = tokio::task::spawn_blocking(move || {
         (figures(&live_filter, &held), figures(&candidate, &held))
@@ -115,7 +144,7 @@ pub async fn retrain(state: &AppState, progress: Progress<'_>) -> Result<Retrain
         base_version: tune::live_state(state).await?.version,
         seconds: started.elapsed().as_secs_f64(),
     };
-    let candidate = record(state, [abuse, spam], &report).await?;
+    let candidate = record(state, [abuse, spam], &numbers, &report).await?;
     Ok(Retrained { candidate, report })
 }
 
@@ -177,16 +206,32 @@ async fn live_filter(state: &AppState, live: &FilterState) -> Result<Arc<Filter>
         .map_err(internal)
 }
 
-/// The live version with the retrained models in it.
+/// The live version with the site's models and numbers in it.
 fn candidate_filter(
     live: &FilterState,
-    abuse: Option<LinearModel>,
-    spam: Option<LinearModel>,
+    live_models: &Models,
+    site: &SiteModels,
 ) -> Result<Filter, String> {
     let mut state = live.clone();
-    state.settings.models.abuse_model = abuse.as_ref().map(hash_of);
-    state.settings.models.spam_model = spam.as_ref().map(hash_of);
-    crate::tuning::versions::compile_with(&state, Arc::new(Models::new(abuse, spam)))
+    state.settings.models = site.settings.clone();
+    if let Some(abuse) = &site.abuse {
+        state.settings.models.abuse_model = Some(hash_of(abuse));
+    }
+    if let Some(spam) = &site.spam {
+        state.settings.models.spam_model = Some(hash_of(spam));
+    }
+    let models = Models::new(
+        site.abuse.clone().or_else(|| live_models.abuse.clone()),
+        site.spam.clone().or_else(|| live_models.spam.clone()),
+    );
+    crate::tuning::versions::compile_with(&state, Arc::new(models))
+}
+
+/// The live version's rule layer alone (its models off).
+fn rules_only(live: &FilterState) -> Result<Filter, String> {
+    let mut state = live.clone();
+    state.settings.signals.abuse_model = 0.0;
+    crate::tuning::versions::compile(&state)
 }
 
 /// How `filter` judges the held-back decisions (the text alone: no history or timing,
@@ -209,6 +254,7 @@ fn figures(filter: &Filter, held: &[Decision]) -> Figures {
 async fn record(
     state: &AppState,
     models: [Option<LinearModel>; 2],
+    numbers: &ModelSettings,
     report: &TrainingReport,
 ) -> Result<i64, Refusal> {
     let now = now_ms();
@@ -229,6 +275,12 @@ async fn record(
             .await?;
     }
     let mut settings = serde_json::Map::new();
+    for (key, numbers) in [("abuse", &numbers.abuse), ("spam", &numbers.spam)] {
+        settings.insert(
+            key.into(),
+            serde_json::to_value(numbers).unwrap_or_default(),
+        );
+    }
     for (key, hash) in [
         ("abuse_model", &report.abuse_model),
         ("spam_model", &report.spam_model),

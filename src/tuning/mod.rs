@@ -9,6 +9,7 @@
 pub mod backtest;
 pub mod entries;
 pub mod import;
+pub mod model_stats;
 pub mod models;
 pub mod proposal;
 pub mod stats;

@@ -46,6 +46,8 @@ pub struct Statistics {
     pub rules: Vec<RuleStats>,
     /// Live enabled terms and rules that did not fire once in the window.
     pub silent: u64,
+    /// The learned models' holds per filter version, and what moderators made of them.
+    pub models: Vec<super::model_stats::ModelStats>,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +127,7 @@ pub fn collect(comments: &[ReplayComment], live: &FilterState, now: i64, days: i
         comments: comments.len() as u64,
         rules,
         silent: (silent_terms + silent_rules) as u64,
+        models: Vec::new(),
     }
 }
 

@@ -309,6 +309,26 @@ async fn moderators_decisions_retrain_the_models_and_the_promoted_candidate_chan
     )
     .await;
     assert_eq!(class_of(&app, fine).await, Class::Ok);
+
+    // The stats page: per version, what the model fired on and how it was decided.
+    let stats = authed(
+        &app,
+        Method::GET,
+        "/api/v1/admin/filter/stats",
+        Some(&admin),
+        None,
+    )
+    .await;
+    let models = stats.json()["models"].clone();
+    let under_new = models
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["version"] == version && m["model"] == "abuse")
+        .unwrap_or_else(|| panic!("{models}"))
+        .clone();
+    assert!(under_new["fired"].as_u64().unwrap() >= 1, "{under_new}");
+    assert!(under_new["pending"].as_u64().unwrap() >= 1, "{under_new}");
 }
 
 async fn too_few_decisions_are_refused_before_any_work(app: TestApp) {

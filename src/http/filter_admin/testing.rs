@@ -207,7 +207,8 @@ pub(super) async fn run_backtest(
 }
 
 /// Per term, rule and signal: hits in the last 7 and `days` (default 30, at most 90) days
-/// and what moderators decided about those comments.
+/// and what moderators decided about those comments; and per filter version, the comments
+/// each learned model fired on and how they were decided.
 #[utoipa::path(get, path = "/api/v1/admin/filter/stats", tag = "admin-filter",
     responses((status = 200, body = Statistics)))]
 pub(super) async fn rule_stats(
@@ -227,9 +228,13 @@ pub(super) async fn rule_stats(
         .store()
         .replay_window(now - days * DAY_MS, REPLAY_MAX)
         .await?;
-    let statistics =
-        tokio::task::spawn_blocking(move || stats::collect(&comments, &live, now, days))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let versions = state.store().list_filter_versions(1000).await?;
+    let statistics = tokio::task::spawn_blocking(move || {
+        let mut statistics = stats::collect(&comments, &live, now, days);
+        statistics.models = crate::tuning::model_stats::collect(&comments, &versions);
+        statistics
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Json(statistics))
 }
