@@ -104,3 +104,42 @@ pub fn earned(report: &TrainingReport, margin: f64) -> Result<String, String> {
         report.gain, report.held_back
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::learning::retrain::Figures;
+
+    fn report(before: (f64, f64), after: (f64, f64)) -> TrainingReport {
+        let figures = |(abuse_recall, civil_held): (f64, f64)| Figures {
+            civil: 100,
+            abuse: 50,
+            abuse_recall,
+            civil_held,
+            ..Default::default()
+        };
+        let (before, after) = (figures(before), figures(after));
+        TrainingReport {
+            decisions: 500,
+            trained_on: 400,
+            held_back: 100,
+            gain: after.merit() - before.merit(),
+            before,
+            after,
+            mix_shifts: Vec::new(),
+            abuse_model: None,
+            spam_model: None,
+            base_version: 1,
+            seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_candidate_is_promoted_only_when_it_gains_enough_and_holds_no_more_civil_comments() {
+        assert!(earned(&report((0.6, 0.10), (0.7, 0.10)), 0.01).is_ok());
+        let more_held = earned(&report((0.6, 0.10), (0.9, 0.11)), 0.01).unwrap_err();
+        assert!(more_held.contains("more civil comments"), "{more_held}");
+        let too_little = earned(&report((0.6, 0.10), (0.605, 0.10)), 0.01).unwrap_err();
+        assert!(too_little.contains("below the margin"), "{too_little}");
+    }
+}

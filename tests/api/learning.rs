@@ -329,6 +329,35 @@ async fn moderators_decisions_retrain_the_models_and_the_promoted_candidate_chan
         .clone();
     assert!(under_new["fired"].as_u64().unwrap() >= 1, "{under_new}");
     assert!(under_new["pending"].as_u64().unwrap() >= 1, "{under_new}");
+
+    // Asked to promote by itself: it says whether and why, and the audit log has it.
+    let again = authed(
+        &app,
+        Method::POST,
+        "/api/v1/admin/filter/model/train",
+        Some(&admin),
+        Some(json!({"promote": true})),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
+    let job = finished(&app, &admin, again.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let why = job["result"]["why"].as_str().unwrap();
+    let action = if job["result"]["promoted"].is_null() {
+        "filter.model.refuse"
+    } else {
+        "filter.model.promote"
+    };
+    assert!(!why.is_empty());
+    let audit = authed(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/audit?limit=20",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert!(audit.text.contains(action), "{action}: {}", audit.text);
 }
 
 async fn too_few_decisions_are_refused_before_any_work(app: TestApp) {
