@@ -22,15 +22,7 @@ pub async fn run(
     };
     let judged = train_and_judge(&state, "cli", promote, &progress).await;
     state.store().close().await;
-    let judged = judged.map_err(|refusal| match refusal {
-        crate::moderation::refusal::Refusal::Invalid(fields) => fields
-            .0
-            .values()
-            .filter_map(|e| e.detail.clone())
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    })?;
+    let judged = judged.map_err(|refusal| refusal.describe())?;
     println!("{}", serde_json::to_string_pretty(&judged)?);
     Ok(())
 }

@@ -58,10 +58,7 @@ async fn run(state: AppState, id: i64, actor: String, promote: bool) {
         }
         Err(refusal) => {
             tracing::warn!(job = id, error = %refusal, "retraining failed");
-            (
-                "failed",
-                serde_json::json!({"error": refusal_message(&refusal)}),
-            )
+            ("failed", serde_json::json!({"error": refusal.describe()}))
         }
     };
     if let Err(err) = state
@@ -70,22 +67,6 @@ async fn run(state: AppState, id: i64, actor: String, promote: bool) {
         .await
     {
         tracing::error!(error = %err, job = id, "could not record the job's end");
-    }
-}
-
-fn refusal_message(refusal: &Refusal) -> String {
-    match refusal {
-        Refusal::Invalid(fields) => fields
-            .0
-            .iter()
-            .map(|(field, e)| {
-                e.detail
-                    .clone()
-                    .unwrap_or_else(|| e.message(field, crate::domain::lang::Lang::En))
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
     }
 }
 

@@ -9,11 +9,15 @@
 
 use serde::Serialize;
 
+use crate::filter::features;
 use crate::filter::model::Class;
-use crate::filter::models::{Family, LinearModel, Models, sigmoid};
+use crate::filter::models::{
+    Family, LinearModel, MIN_ARABIC_LETTERS, MIN_LETTERS, Models, letters, sigmoid,
+};
+use crate::filter::normalize::text_key;
 
 use super::decisions::Decision;
-use super::examples::{Example, Examples, Labelled};
+use super::examples::Example;
 use super::learners::{Shuffle, class_weights};
 use super::stack::Label;
 
@@ -69,35 +73,41 @@ pub fn fine_tune(base: &LinearModel, examples: &[&Example], tune: FineTune) -> L
 
 /// Both shipped models retrained on weighed decisions: abuse on civil against abusive
 /// comments, spam on spam against everything else. A family the base has no model of
-/// stays without one.
+/// stays without one. Each text is read once: its features serve both families (asked
+/// about as [`super::examples::Examples::of`] asks: enough letters, and Arabic ones for abuse).
 pub fn retrain_models(
     base: &Models,
     decisions: &[(Decision, f32)],
     tune: FineTune,
 ) -> (Option<LinearModel>, Option<LinearModel>) {
-    let train = |family: Family| {
-        let model = base.of(family)?;
-        let labelled: Vec<Labelled> = decisions
-            .iter()
-            .filter_map(|(d, weight)| {
-                let positive = match (family, d.label) {
-                    (Family::Abuse, Label::Abuse) | (Family::Spam, Label::Spam) => true,
-                    (Family::Abuse, Label::Spam) => return None,
-                    _ => false,
-                };
-                Some(Labelled {
-                    text: d.body.clone(),
-                    positive,
-                    corpus: String::new(),
-                    weight: *weight,
-                })
-            })
-            .collect();
-        let examples = Examples::of(family, &labelled);
-        let refs: Vec<&Example> = examples.items.iter().collect();
-        Some(fine_tune(model, &refs, tune))
+    let (mut abuse, mut spam) = (Vec::new(), Vec::new());
+    for (index, (d, weight)) in decisions.iter().enumerate() {
+        let key = text_key(&d.body);
+        let (letters, arabic) = letters(key.compact().0);
+        if letters < MIN_LETTERS {
+            continue;
+        }
+        let mut buckets = Vec::new();
+        features::extract(&key, &mut buckets);
+        let example = |buckets: Vec<u32>, positive: bool| Example {
+            buckets,
+            positive,
+            corpus: 0,
+            weight: *weight,
+            index,
+        };
+        if d.label != Label::Spam && arabic >= MIN_ARABIC_LETTERS && base.abuse.is_some() {
+            abuse.push(example(buckets.clone(), d.label == Label::Abuse));
+        }
+        if base.spam.is_some() {
+            spam.push(example(buckets, d.label == Label::Spam));
+        }
+    }
+    let train = |family: Family, examples: &[Example]| {
+        let refs: Vec<&Example> = examples.iter().collect();
+        base.of(family).map(|model| fine_tune(model, &refs, tune))
     };
-    (train(Family::Abuse), train(Family::Spam))
+    (train(Family::Abuse, &abuse), train(Family::Spam, &spam))
 }
 
 /// How a filter did on decided comments: precision and recall of abuse and spam, and the
@@ -195,6 +205,52 @@ mod tests {
         assert!(tuned.weights[1] < 1.0, "{}", tuned.weights[1]);
         assert!(tuned.weights[3] > 0.0, "{}", tuned.weights[3]);
         assert_eq!(tuned.platt, base.platt);
+    }
+
+    #[test]
+    fn one_reading_of_each_text_gives_the_examples_each_family_would_make() {
+        use crate::learning::examples::{Examples, Labelled};
+        let texts = [
+            ("تعليق مهذب عن المباراة الأخيرة", Label::Ham),
+            ("يا غبي اسكت ما تفهم شي", Label::Abuse),
+            ("buy cheap followers now message us", Label::Spam),
+            ("short", Label::Ham),
+            ("an English comment about the match", Label::Ham),
+        ];
+        let decisions: Vec<(Decision, f32)> = texts
+            .iter()
+            .map(|(body, label)| {
+                let d = Decision {
+                    body: body.to_string(),
+                    label: *label,
+                    author: "a".into(),
+                    moderator: "m".into(),
+                    at: 0,
+                };
+                (d, 0.5)
+            })
+            .collect();
+        let base = Models::shipped();
+        let (abuse, spam) = retrain_models(base, &decisions, FINE_TUNE);
+        for (family, got) in [(Family::Abuse, abuse), (Family::Spam, spam)] {
+            let labelled: Vec<Labelled> = decisions
+                .iter()
+                .filter(|(d, _)| family == Family::Spam || d.label != Label::Spam)
+                .map(|(d, w)| Labelled {
+                    text: d.body.clone(),
+                    positive: match family {
+                        Family::Abuse => d.label == Label::Abuse,
+                        Family::Spam => d.label == Label::Spam,
+                    },
+                    corpus: String::new(),
+                    weight: *w,
+                })
+                .collect();
+            let examples = Examples::of(family, &labelled);
+            let refs: Vec<&Example> = examples.items.iter().collect();
+            let expected = base.of(family).map(|m| fine_tune(m, &refs, FINE_TUNE));
+            assert_eq!(got, expected, "{family:?}");
+        }
     }
 
     #[test]

@@ -62,6 +62,24 @@ impl Refusal {
         }
     }
 
+    /// What went wrong in English, for a log line, a job's outcome or the command line: a
+    /// field's specifics where it has them.
+    pub fn describe(&self) -> String {
+        match self {
+            Refusal::Invalid(fields) => fields
+                .0
+                .iter()
+                .map(|(field, e)| {
+                    e.detail
+                        .clone()
+                        .unwrap_or_else(|| e.message(field, crate::domain::lang::Lang::En))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        }
+    }
+
     /// One bad field.
     pub fn field(field: &'static str, code: crate::domain::errors::FieldCode) -> Refusal {
         let mut errors = FieldErrors::default();

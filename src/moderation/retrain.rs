@@ -84,6 +84,7 @@ pub async fn retrain(state: &AppState, progress: Progress<'_>) -> Result<Retrain
         },
     );
     let live = tune::live_state(state).await?;
+    let base_version = live.version;
     let live_filter = live_filter(state, &live).await?;
     let live_models =
         crate::tuning::models::models_for(state.store().as_ref(), &live.settings.models)
@@ -141,7 +142,7 @@ pub async fn retrain(state: &AppState, progress: Progress<'_>) -> Result<Retrain
         mix_shifts,
         abuse_model: abuse.as_ref().map(hash_of),
         spam_model: spam.as_ref().map(hash_of),
-        base_version: tune::live_state(state).await?.version,
+        base_version,
         seconds: started.elapsed().as_secs_f64(),
     };
     let candidate = record(state, [abuse, spam], &numbers, &report).await?;

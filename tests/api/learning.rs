@@ -128,6 +128,27 @@ async fn class_of(app: &TestApp, id: i64) -> Class {
     app.store().get_comment(id).await.unwrap().unwrap().class
 }
 
+/// Asks for a retraining as `token` with `body`.
+async fn train(app: &TestApp, token: &str, body: Value) -> crate::support::TestResponse {
+    authed(
+        app,
+        Method::POST,
+        "/api/v1/admin/filter/model/train",
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+/// Starts a retraining and waits for its end.
+async fn trained(app: &TestApp, admin: &str, body: Value) -> Value {
+    let started = train(app, admin, body).await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text);
+    let job = finished(app, admin, started.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    job
+}
+
 /// Polls a job until it ends (the guard only stops a hung test; no speed is asserted).
 async fn finished(app: &TestApp, token: &str, job: i64) -> Value {
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -228,17 +249,7 @@ async fn moderators_decisions_retrain_the_models_and_the_promoted_candidate_chan
     assert!(after_erase.iter().all(|d| !leaving.contains(&d.comment_id)));
 
     // Retrain: a job to poll, ending in a candidate with its report.
-    let started = authed(
-        &app,
-        Method::POST,
-        "/api/v1/admin/filter/model/train",
-        Some(&admin),
-        Some(json!({})),
-    )
-    .await;
-    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text);
-    let job = finished(&app, &admin, started.json()["id"].as_i64().unwrap()).await;
-    assert_eq!(job["state"], "done", "{job}");
+    let job = trained(&app, &admin, json!({})).await;
     let result = &job["result"];
     let report = &result["report"];
     assert_eq!(
@@ -331,17 +342,7 @@ async fn moderators_decisions_retrain_the_models_and_the_promoted_candidate_chan
     assert!(under_new["pending"].as_u64().unwrap() >= 1, "{under_new}");
 
     // Asked to promote by itself: it says whether and why, and the audit log has it.
-    let again = authed(
-        &app,
-        Method::POST,
-        "/api/v1/admin/filter/model/train",
-        Some(&admin),
-        Some(json!({"promote": true})),
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.text);
-    let job = finished(&app, &admin, again.json()["id"].as_i64().unwrap()).await;
-    assert_eq!(job["state"], "done", "{job}");
+    let job = trained(&app, &admin, json!({"promote": true})).await;
     let why = job["result"]["why"].as_str().unwrap();
     let action = if job["result"]["promoted"].is_null() {
         "filter.model.refuse"
@@ -362,14 +363,7 @@ async fn moderators_decisions_retrain_the_models_and_the_promoted_candidate_chan
 
 async fn too_few_decisions_are_refused_before_any_work(app: TestApp) {
     let admin = admin(&app).await;
-    let refused = authed(
-        &app,
-        Method::POST,
-        "/api/v1/admin/filter/model/train",
-        Some(&admin),
-        Some(json!({"promote": true})),
-    )
-    .await;
+    let refused = train(&app, &admin, json!({"promote": true})).await;
     assert_eq!(
         refused.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -383,13 +377,6 @@ async fn too_few_decisions_are_refused_before_any_work(app: TestApp) {
         refused.text
     );
     let moderator = token_for(&app, "mona", Role::Moderator).await;
-    let forbidden = authed(
-        &app,
-        Method::POST,
-        "/api/v1/admin/filter/model/train",
-        Some(&moderator),
-        Some(json!({})),
-    )
-    .await;
+    let forbidden = train(&app, &moderator, json!({})).await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 }
