@@ -71,43 +71,101 @@ pub fn fine_tune(base: &LinearModel, examples: &[&Example], tune: FineTune) -> L
     model
 }
 
-/// Both shipped models retrained on weighed decisions: abuse on civil against abusive
-/// comments, spam on spam against everything else. A family the base has no model of
-/// stays without one. Each text is read once: its features serve both families (asked
-/// about as [`super::examples::Examples::of`] asks: enough letters, and Arabic ones for abuse).
+/// The examples of both families from weighed decisions, each text read once: its
+/// features serve both (asked about as [`super::examples::Examples::of`] asks: enough
+/// letters, and Arabic ones for abuse). `index` is the decision's place in the slice.
+#[derive(Clone, Debug, Default)]
+pub struct SiteExamples {
+    pub abuse: Vec<Example>,
+    pub spam: Vec<Example>,
+}
+
+impl SiteExamples {
+    /// Abuse on civil against abusive comments, spam on spam against everything else, of
+    /// the decisions `wanted` selects (by index); a family the base has no model of gets
+    /// no examples.
+    pub fn of(
+        base: &Models,
+        decisions: &[(Decision, f32)],
+        wanted: &dyn Fn(usize) -> bool,
+    ) -> SiteExamples {
+        let mut out = SiteExamples::default();
+        for (index, (d, weight)) in decisions.iter().enumerate() {
+            if !wanted(index) {
+                continue;
+            }
+            let key = text_key(&d.body);
+            let (letters, arabic) = letters(key.compact().0);
+            if letters < MIN_LETTERS {
+                continue;
+            }
+            let mut buckets = Vec::new();
+            features::extract(&key, &mut buckets);
+            // Held for every decision until training ends: no room to grow.
+            buckets.shrink_to_fit();
+            let example = |buckets: Vec<u32>, positive: bool| Example {
+                buckets,
+                positive,
+                corpus: 0,
+                weight: *weight,
+                index,
+            };
+            if d.label != Label::Spam && arabic >= MIN_ARABIC_LETTERS && base.abuse.is_some() {
+                out.abuse
+                    .push(example(buckets.clone(), d.label == Label::Abuse));
+            }
+            if base.spam.is_some() {
+                out.spam.push(example(buckets, d.label == Label::Spam));
+            }
+        }
+        out
+    }
+}
+
+/// Both shipped models retrained on the examples of the decisions `keep` selects (by
+/// index). A family the base has no model of stays without one.
+pub fn retrain_on(
+    base: &Models,
+    examples: &SiteExamples,
+    keep: &dyn Fn(usize) -> bool,
+    tune: FineTune,
+) -> (Option<LinearModel>, Option<LinearModel>) {
+    let train = |family: Family, examples: &[Example]| {
+        let refs: Vec<&Example> = examples.iter().filter(|e| keep(e.index)).collect();
+        base.of(family).map(|model| fine_tune(model, &refs, tune))
+    };
+    (
+        train(Family::Abuse, &examples.abuse),
+        train(Family::Spam, &examples.spam),
+    )
+}
+
+/// Both shipped models retrained on every one of the weighed decisions.
 pub fn retrain_models(
     base: &Models,
     decisions: &[(Decision, f32)],
     tune: FineTune,
 ) -> (Option<LinearModel>, Option<LinearModel>) {
-    let (mut abuse, mut spam) = (Vec::new(), Vec::new());
-    for (index, (d, weight)) in decisions.iter().enumerate() {
-        let key = text_key(&d.body);
-        let (letters, arabic) = letters(key.compact().0);
-        if letters < MIN_LETTERS {
-            continue;
+    let examples = SiteExamples::of(base, decisions, &|_| true);
+    retrain_on(base, &examples, &|_| true, tune)
+}
+
+/// The mean of models retrained from one base (on different parts of the decisions): a
+/// linear model whose weights are the average of theirs, as sure of itself as each one is,
+/// having learned from all their parts. None when there are none.
+pub fn average(models: &[&LinearModel]) -> Option<LinearModel> {
+    let (first, rest) = models.split_first()?;
+    let mut mean = (*first).clone();
+    for model in rest {
+        for (sum, w) in mean.weights.iter_mut().zip(&model.weights) {
+            *sum += w;
         }
-        let mut buckets = Vec::new();
-        features::extract(&key, &mut buckets);
-        let example = |buckets: Vec<u32>, positive: bool| Example {
-            buckets,
-            positive,
-            corpus: 0,
-            weight: *weight,
-            index,
-        };
-        if d.label != Label::Spam && arabic >= MIN_ARABIC_LETTERS && base.abuse.is_some() {
-            abuse.push(example(buckets.clone(), d.label == Label::Abuse));
-        }
-        if base.spam.is_some() {
-            spam.push(example(buckets, d.label == Label::Spam));
-        }
+        mean.bias += model.bias;
     }
-    let train = |family: Family, examples: &[Example]| {
-        let refs: Vec<&Example> = examples.iter().collect();
-        base.of(family).map(|model| fine_tune(model, &refs, tune))
-    };
-    (train(Family::Abuse, &abuse), train(Family::Spam, &spam))
+    let n = models.len() as f32;
+    mean.weights.iter_mut().for_each(|w| *w /= n);
+    mean.bias /= n;
+    Some(mean)
 }
 
 /// How a filter did on decided comments: precision and recall of abuse and spam, and the
@@ -251,6 +309,21 @@ mod tests {
             let expected = base.of(family).map(|m| fine_tune(m, &refs, FINE_TUNE));
             assert_eq!(got, expected, "{family:?}");
         }
+    }
+
+    #[test]
+    fn the_average_of_models_is_the_mean_of_their_weights() {
+        let mut a = LinearModel::zero(Family::Abuse);
+        let mut b = LinearModel::zero(Family::Abuse);
+        (a.weights[3], b.weights[3], a.bias, b.bias) = (1.0, 3.0, -1.0, 0.0);
+        b.weights[5] = 2.0;
+        let mean = average(&[&a, &b]).expect("two models");
+        assert_eq!(
+            (mean.weights[3], mean.weights[5], mean.bias),
+            (2.0, 1.0, -0.5)
+        );
+        assert_eq!(mean.platt, a.platt);
+        assert!(average(&[]).is_none());
     }
 
     #[test]

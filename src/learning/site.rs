@@ -1,9 +1,12 @@
 //! The models of one site: retrained on its decisions, and how much they count chosen on
-//! its decisions too. The newest quarter of the training decisions is set aside: models
-//! retrained on the rest judge it, and the grid of [`super::stack`] picks each family's
-//! threshold and points there (most abuse and spam caught for the civil comments held,
-//! which may rise at most one point over the live version's there). A family with too few
-//! examples in that quarter keeps the live version's model and numbers.
+//! its decisions too. Each decision is judged by models that did not learn from it: a
+//! site with up to [`CROSS_FIT_MAX`] training decisions is cut into [`FOLDS`] parts, each
+//! judged by models retrained on the others, and the site's models are the average of
+//! those; a larger site sets its newest quarter aside, judged by models retrained on the
+//! rest. On those judgements the grid of [`super::stack`] picks each family's threshold
+//! and points (most abuse and spam caught for the civil comments held, which may rise at
+//! most one point over the live version's there). A family with too few examples judged
+//! keeps the live version's model and numbers.
 
 use crate::filter::FilterSettings;
 use crate::filter::model::Hit;
@@ -12,7 +15,7 @@ use crate::filter::normalize::text_key;
 use crate::filter::settings::{FamilyModel, ModelSettings};
 
 use super::decisions::Decision;
-use super::retrain::{FineTune, retrain_models};
+use super::retrain::{FineTune, SiteExamples, average, retrain_on};
 use super::stack::{self, Case, Label, Tally};
 
 /// The lowest probability a site's model may count from. Decisions on texts like those
@@ -21,7 +24,12 @@ use super::stack::{self, Case, Label, Tally};
 /// went down to 0.3 and held twice the civil comments on the other half; from 0.5 up it
 /// held 0.7 points more, and nothing was lost on texts the models had never seen.
 const THRESHOLD_FLOOR: f32 = 0.5;
-/// Share of the (newest) training decisions set aside to choose the numbers.
+/// The most training decisions cut into folds: past it one split leaves enough on both
+/// sides, and training once costs a quarter of the time.
+pub const CROSS_FIT_MAX: usize = 40_000;
+/// Parts of a cross-fitted site.
+pub const FOLDS: usize = 4;
+/// Share of a large site's (newest) training decisions set aside to choose the numbers.
 const CHOOSING: f64 = 0.25;
 /// The most decisions set aside (the grid's cost grows with them; 20,000 judge a
 /// threshold to a fraction of a point).
@@ -54,37 +62,87 @@ pub fn train_for_site(
     rule_hits: &dyn Fn(&str) -> Vec<Hit>,
 ) -> SiteModels {
     let (live, live_models) = live;
-    let set_aside = (((train.len() as f64) * CHOOSING).round() as usize).min(CHOOSING_MAX);
-    let (choosing, fitting) = train.split_at(set_aside.min(train.len()));
-    let (abuse, spam) = retrain_models(base, fitting, tune);
-    let trial = Models::new(abuse, spam);
+    let folds = Folds::for_size(train.len());
+    let examples = SiteExamples::of(base, train, &|i| folds.learns_from(i));
     let (mut cases, mut before) = (Vec::new(), Vec::new());
-    for (d, _) in choosing {
-        let key = text_key(&d.body);
-        let hits = rule_hits(&d.body);
-        for (models, out) in [(&trial, &mut cases), (live_models, &mut before)] {
-            let p = models.probabilities(&key);
-            out.push(Case {
-                hits: hits.clone(),
-                abuse: p.abuse,
-                spam: p.spam,
-                label: d.label,
-                corpus: 0,
-            });
+    let mut trials = Vec::new();
+    for fold in 0..folds.count {
+        let (abuse, spam) = retrain_on(base, &examples, &|i| !folds.judges(fold, i), tune);
+        let trial = Models::new(abuse, spam);
+        let judged = train
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| folds.judges(fold, *i));
+        for (_, (d, _)) in judged {
+            let key = text_key(&d.body);
+            let hits = rule_hits(&d.body);
+            for (models, out) in [(&trial, &mut cases), (live_models, &mut before)] {
+                let p = models.probabilities(&key);
+                out.push(Case {
+                    hits: hits.clone(),
+                    abuse: p.abuse,
+                    spam: p.spam,
+                    label: d.label,
+                    corpus: 0,
+                });
+            }
         }
+        trials.push(trial);
     }
     let live_tally = stack::tally(&before, live, 1)[0];
     let (settings, [abuse_chosen, spam_chosen]) = choose(&cases, live, &live_tally);
     // A family whose numbers could not be chosen keeps its live model too: retrained on
     // a handful of examples it would count with numbers chosen for another model (on a
     // replay of 250 decisions that held five points more civil comments). The models the
-    // numbers were chosen for are the ones kept: retrained on every decision they would be
-    // more sure of themselves than the numbers assume (on the replays, civil comments held
-    // rose a point more that way).
+    // numbers were chosen for are the ones kept (their average when cross-fitted, as sure
+    // of itself as each): one retrained on every decision would be surer of itself than
+    // the numbers assume (on the replays, civil comments held rose a point more that way).
+    let mean = |family: Family| {
+        let models: Vec<&LinearModel> = trials.iter().filter_map(|m| m.of(family)).collect();
+        average(&models)
+    };
     SiteModels {
-        abuse: trial.abuse.clone().filter(|_| abuse_chosen),
-        spam: trial.spam.clone().filter(|_| spam_chosen),
+        abuse: mean(Family::Abuse).filter(|_| abuse_chosen),
+        spam: mean(Family::Spam).filter(|_| spam_chosen),
         settings,
+    }
+}
+
+/// Which training decisions each round of retraining leaves out to judge.
+struct Folds {
+    count: usize,
+    /// Decisions (newest first) a single split sets aside; 0 when cross-fitted.
+    set_aside: usize,
+}
+
+impl Folds {
+    fn for_size(n: usize) -> Folds {
+        if n <= CROSS_FIT_MAX {
+            Folds {
+                count: FOLDS,
+                set_aside: 0,
+            }
+        } else {
+            let share = ((n as f64) * CHOOSING).round() as usize;
+            Folds {
+                count: 1,
+                set_aside: share.min(CHOOSING_MAX),
+            }
+        }
+    }
+
+    /// Whether some round learns from decision `i`.
+    fn learns_from(&self, i: usize) -> bool {
+        self.count > 1 || i >= self.set_aside
+    }
+
+    /// Whether round `fold` judges decision `i` (and so does not learn from it).
+    fn judges(&self, fold: usize, i: usize) -> bool {
+        if self.count == 1 {
+            i < self.set_aside
+        } else {
+            i % self.count == fold
+        }
     }
 }
 
@@ -126,4 +184,31 @@ fn objective(family: Family, tally: &Tally, before: &Tally) -> f64 {
         }
     };
     gain - held - penalty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_decision_is_judged_once_by_models_that_did_not_learn_from_it() {
+        let small = Folds::for_size(1_000);
+        assert_eq!(small.count, FOLDS);
+        for i in 0..1_000 {
+            let judging = (0..small.count).filter(|&f| small.judges(f, i)).count();
+            assert_eq!(judging, 1, "decision {i}");
+        }
+        let large = Folds::for_size(CROSS_FIT_MAX + 1_000);
+        assert_eq!(large.count, 1);
+        let judged = (0..CROSS_FIT_MAX + 1_000)
+            .filter(|&i| large.judges(0, i))
+            .count();
+        assert_eq!(
+            judged,
+            ((CROSS_FIT_MAX + 1_000) as f64 * CHOOSING).round() as usize
+        );
+        assert!(large.judges(0, 0), "the newest are the ones set aside");
+        let huge = Folds::for_size(1_000_000);
+        assert_eq!(huge.set_aside, CHOOSING_MAX);
+    }
 }

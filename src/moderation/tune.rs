@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use crate::app::AppState;
 use crate::domain::errors::{FieldCode, FieldErrors};
-use crate::filter::Category;
+use crate::filter::{Category, ModelSettings};
 use crate::store::filters::{FilterEdit, FilterEdited, FilterOp, FilterState, StoredTerm};
 use crate::store::{StoreError, now_ms};
 use crate::tuning::import::LineError;
@@ -49,8 +49,15 @@ pub fn edit(
 }
 
 /// Stores an edit, then puts the new version in force on this replica. A duplicate is
-/// named on the field that makes it one: a rule's `name`, a term's `term`.
+/// named on the field that makes it one: a rule's `name`, a term's `term`; settings that
+/// name a model the database does not hold are refused before anything is stored (no
+/// replica could load that version).
 pub async fn apply(state: &AppState, edit: FilterEdit) -> Result<FilterEdited, Refusal> {
+    for op in &edit.ops {
+        if let FilterOp::Settings(settings) = op {
+            models_stored(state, &settings.models).await?;
+        }
+    }
     let field = if edit.action.starts_with("filter.rule") {
         "name"
     } else {
@@ -70,6 +77,30 @@ pub async fn apply(state: &AppState, edit: FilterEdit) -> Result<FilterEdited, R
         })?;
     state.refresh_filter().await?;
     Ok(done)
+}
+
+/// Refuses settings whose model hashes name no stored model.
+async fn models_stored(state: &AppState, models: &ModelSettings) -> Result<(), Refusal> {
+    let named = [
+        ("models.abuse_model", &models.abuse_model),
+        ("models.spam_model", &models.spam_model),
+    ];
+    let mut errors = FieldErrors::default();
+    for (field, hash) in named {
+        let Some(hash) = hash else { continue };
+        if state.store().model_bytes(hash).await?.is_none() {
+            errors.add_detail(
+                field,
+                FieldCode::Invalid,
+                format!("no stored model has the hash {hash:?}"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Invalid(errors))
+    }
 }
 
 /// The terms of an import that are new: each line checked like a single term, lines the

@@ -15,6 +15,7 @@ use crate::accounts::{authed, token_for};
 use crate::support::TestApp;
 
 both!(too_few_decisions_are_refused_before_any_work);
+both!(settings_naming_a_model_the_database_lacks_are_refused);
 
 /// With the learned models on (the test config turns the abuse model off for tests about
 /// other things).
@@ -379,4 +380,32 @@ async fn too_few_decisions_are_refused_before_any_work(app: TestApp) {
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let forbidden = train(&app, &moderator, json!({})).await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+}
+
+async fn settings_naming_a_model_the_database_lacks_are_refused(app: TestApp) {
+    let admin = admin(&app).await;
+    let path = "/api/v1/admin/filter/settings";
+    let before = authed(&app, Method::GET, path, Some(&admin), None).await;
+    let unknown = "0".repeat(64);
+    let body = json!({"models": {"abuse_model": unknown}});
+    let refused = authed(&app, Method::PUT, path, Some(&admin), Some(body)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let field = &refused.json()["error"]["fields"]["models.abuse_model"];
+    assert_eq!(field["code"], "invalid", "{}", refused.text);
+    // Nothing was stored: the live version is the one before, and the filter still works.
+    let after = authed(&app, Method::GET, path, Some(&admin), None).await;
+    assert_eq!(after.json()["version"], before.json()["version"]);
+    assert_eq!(
+        class_of(
+            &app,
+            post(&app, "مقال جميل ومفيد", "reader@example.com").await
+        )
+        .await,
+        Class::Ok
+    );
 }
