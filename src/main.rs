@@ -88,6 +88,32 @@ enum Command {
         #[command(subcommand)]
         command: WordlistsCommand,
     },
+    /// Tools for developing and measuring raqib.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Fill a database (created and migrated when needed) with generated comments, their
+    /// decisions and audit rows, for capacity tests; prints a JSON summary.
+    Seed {
+        #[arg(long)]
+        comments: u64,
+        #[arg(long, default_value_t = 1_000)]
+        articles: u64,
+        /// How many years back the oldest comment is.
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// The same seed makes the same comments.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The database (default: the configured one).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -272,6 +298,24 @@ fn main() -> ExitCode {
                         promote,
                     },
             }) => raqib::cli::train::run(config, database_url, promote).await,
+            Some(Command::Dev {
+                command:
+                    DevCommand::Seed {
+                        comments,
+                        articles,
+                        years,
+                        seed,
+                        database_url,
+                    },
+            }) => {
+                let plan = raqib::cli::seed::Plan {
+                    comments,
+                    articles,
+                    years,
+                    seed,
+                };
+                raqib::cli::seed::run(config, database_url, plan).await
+            }
             _ => raqib::server::serve(config).await,
         }
     });

@@ -5,5 +5,6 @@ pub mod embed;
 pub mod model;
 pub mod privacy;
 pub mod score;
+pub mod seed;
 pub mod train;
 pub mod wordlists;

@@ -88,7 +88,8 @@ pub struct NewComment {
     pub score: f64,
     /// The filter's hits as a JSON array.
     pub hits: String,
-    /// The normalized text of the body, for moderators' search.
+    /// What moderators' search finds the body by: its search key
+    /// (`filter::search::search_key` of its text key), indexed by the database.
     pub body_key: String,
     /// Unix time in milliseconds.
     pub created_at: i64,

@@ -17,7 +17,7 @@ use super::spec::{Language, MatchMode, TermSpec};
 
 /// Arabic proclitics and their combinations, as they appear in the text key. «هال» is the
 /// Gulf and Levantine demonstrative article («هالحمار», «بهالكلام»: "this …").
-pub(super) const PREFIXES: &[&str] = &[
+pub(crate) const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ك", "ل", "ال", "لل", "وال", "فال", "بال", "كال", "ولل", "فلل", "وب", "فب",
     "ول", "فل", "وك", "فك", "يا", "ويا", "يال", "وبال", "فبال", "س", "وس", "فس", "هال", "وهال",
     "بهال", "فهال", "لهال",

@@ -18,6 +18,7 @@ pub mod models;
 pub mod normalize;
 pub mod rules;
 pub mod score;
+pub mod search;
 pub mod settings;
 #[cfg(test)]
 mod shipped_cases;

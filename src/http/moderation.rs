@@ -260,10 +260,10 @@ fn queue_filter(
         Some(c) => errors.take("cursor", decode_cursor(c).ok_or(FieldCode::Invalid)),
     };
     errors.into_result()?;
-    let text = query
+    let words = query
         .get("q")
-        .map(|q| crate::filter::normalize::text_key(q).as_str().to_string())
-        .filter(|q| !q.is_empty());
+        .map(crate::filter::search::query_words)
+        .unwrap_or_default();
     Ok(QueueFilter {
         status,
         class,
@@ -280,7 +280,7 @@ fn queue_filter(
         reason,
         since,
         until,
-        text,
+        words,
         sort,
         after,
         limit: limit + 1,

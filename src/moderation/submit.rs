@@ -287,7 +287,7 @@ fn new_comment(
         class: verdict.class,
         score: f64::from(verdict.score),
         hits,
-        body_key: verdict.body_key,
+        body_key: crate::filter::search::search_key(&verdict.body_key),
         created_at: now,
         captcha_nonce,
     })

@@ -266,6 +266,11 @@ impl Builder {
         }
     }
 
+    /// The backend the statement is for.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     pub fn push(&mut self, sql: &str) -> &mut Builder {
         self.sql.push_str(sql);
         self

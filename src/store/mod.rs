@@ -31,6 +31,7 @@ pub mod reports;
 mod reputation;
 pub mod retention;
 mod rows;
+pub mod seed;
 mod sqlite;
 pub mod stats;
 pub mod training;

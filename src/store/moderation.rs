@@ -54,8 +54,9 @@ pub struct QueueFilter {
     pub reason: Option<crate::filter::Category>,
     pub since: Option<i64>,
     pub until: Option<i64>,
-    /// Normalized search text (matched anywhere in the normalized body).
-    pub text: Option<String>,
+    /// Words every comment shown contains, each as a whole word or a word's start
+    /// (`filter::search::query_words`); none: no search.
+    pub words: Vec<String>,
     pub sort: Sort,
     /// (sort value, id) of the last item of the previous page.
     pub after: Option<(f64, CommentId)>,
@@ -290,9 +291,8 @@ async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>
         let pattern = format!("%\"category\":\"{}\"%", reason.as_str());
         q.push(" and c.hits like ").push_bind(pattern);
     }
-    if let Some(text) = &f.text {
-        let pattern = format!("%{}%", text.replace(['%', '_'], ""));
-        q.push(" and c.body_key like ").push_bind(pattern);
+    if !f.words.is_empty() {
+        search(&mut q, &f.words);
     }
     if let Some((value, id)) = f.after {
         match f.sort {
@@ -323,6 +323,26 @@ async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>
     let (sql, args) = q.build();
     let rows: Vec<QueueRow> = c.all(sql, args).await?;
     rows.into_iter().map(QueueItem::try_from).collect()
+}
+
+/// Keeps the comments whose search key has every word as a word or a word's start,
+/// through each backend's text index (`migrations/*/0012_search.sql`). The words are
+/// letters and digits only, so they need no quoting in either query language.
+fn search(q: &mut Builder, words: &[String]) {
+    match q.dialect() {
+        Dialect::Sqlite => {
+            let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+            q.push(" and c.comment_id in (select rowid from comment_search where comment_search match ")
+                .push_bind(query.join(" AND "))
+                .push(")");
+        }
+        Dialect::Postgres => {
+            let query: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
+            q.push(" and to_tsvector('simple', coalesce(c.body_key, '')) @@ to_tsquery('simple', ")
+                .push_bind(query.join(" & "))
+                .push(")");
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]

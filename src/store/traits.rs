@@ -16,6 +16,7 @@ use super::moderation::Moderation;
 use super::privacy::Privacy;
 use super::reports::Reports;
 use super::retention::Purge;
+use super::seed::Seeding;
 use super::stats::Statistics;
 use super::training::Training;
 
@@ -36,6 +37,7 @@ pub trait Store:
     + ModelStore
     + Jobs
     + Training
+    + Seeding
     + Send
     + Sync
     + 'static

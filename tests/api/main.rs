@@ -25,5 +25,7 @@ mod queue;
 mod read;
 mod safety;
 mod screening;
+mod search;
+mod seed;
 mod submit;
 mod webhook;
