@@ -258,13 +258,39 @@ impl TryFrom<QueueRow> for QueueItem {
 async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>> {
     // Only the filters given become SQL, so the planner (SQLite's especially) can use the
     // queue indexes.
+    let searching = !f.words.is_empty();
+    // SQLite's search walks its text index in id order and reads each match's row.
+    let fts = searching && c.dialect() == Dialect::Sqlite;
+    let from = if fts {
+        ITEM_FROM.replacen(
+            " from comment c ",
+            " from comment_search join comment c on c.comment_id = comment_search.rowid ",
+            1,
+        )
+    } else {
+        ITEM_FROM.to_string()
+    };
     let mut q = Builder::new(
         c.dialect(),
-        format!("select {ITEM_COLUMNS}{ITEM_FROM} where 1 = 1"),
+        format!("select {ITEM_COLUMNS}{from} where 1 = 1"),
     );
-    if let Some(status) = f.status {
+    if let Some(status) = f.status.filter(|_| !fts) {
         q.push(" and c.status = ").push_bind(status.as_str());
     }
+    push_filters(&mut q, f);
+    if searching {
+        search(&mut q, &f.words, f.status.filter(|_| fts));
+    }
+    push_order(&mut q, f, searching, fts);
+    q.push(" limit ")
+        .push_bind(i64::from(f.limit.clamp(1, 201)));
+    let (sql, args) = q.build();
+    let rows: Vec<QueueRow> = c.all(sql, args).await?;
+    rows.into_iter().map(QueueItem::try_from).collect()
+}
+
+/// The queue's filters beside status and search.
+fn push_filters(q: &mut Builder, f: &QueueFilter) {
     if let Some(class) = f.class {
         q.push(" and c.class = ").push_bind(class.as_str());
     }
@@ -291,54 +317,72 @@ async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>
         let pattern = format!("%\"category\":\"{}\"%", reason.as_str());
         q.push(" and c.hits like ").push_bind(pattern);
     }
-    if !f.words.is_empty() {
-        search(&mut q, &f.words);
-    }
-    if let Some((value, id)) = f.after {
-        match f.sort {
-            Sort::Oldest => {
+}
+
+/// The page's place and order. A search in time order goes by id (the order comments
+/// were stored in, which is their time order) so a text index read in id order can stop
+/// at the page's end; otherwise by time, then id.
+fn push_order(q: &mut Builder, f: &QueueFilter, searching: bool, fts: bool) {
+    let id = if fts {
+        "comment_search.rowid"
+    } else {
+        "c.comment_id"
+    };
+    if let Some((value, after)) = f.after {
+        match (f.sort, searching) {
+            (Sort::Oldest, true) => {
+                q.push(&format!(" and {id} > ")).push_bind(after);
+            }
+            (Sort::Newest, true) => {
+                q.push(&format!(" and {id} < ")).push_bind(after);
+            }
+            (Sort::Oldest, false) => {
                 q.push(" and (c.created_at, c.comment_id) > (")
                     .push_bind(value as i64);
-                q.push(", ").push_bind(id).push(")");
+                q.push(", ").push_bind(after).push(")");
             }
-            Sort::Newest => {
+            (Sort::Newest, false) => {
                 q.push(" and (c.created_at, c.comment_id) < (")
                     .push_bind(value as i64);
-                q.push(", ").push_bind(id).push(")");
+                q.push(", ").push_bind(after).push(")");
             }
-            Sort::Score => {
+            (Sort::Score, _) => {
                 q.push(" and (c.score < ").push_bind(value);
                 q.push(" or (c.score = ").push_bind(value);
-                q.push(" and c.comment_id < ").push_bind(id).push("))");
+                q.push(" and c.comment_id < ").push_bind(after).push("))");
             }
         }
     }
-    q.push(match f.sort {
-        Sort::Oldest => " order by c.created_at, c.comment_id",
-        Sort::Newest => " order by c.created_at desc, c.comment_id desc",
-        Sort::Score => " order by c.score desc, c.comment_id desc",
-    });
-    q.push(" limit ")
-        .push_bind(i64::from(f.limit.clamp(1, 201)));
-    let (sql, args) = q.build();
-    let rows: Vec<QueueRow> = c.all(sql, args).await?;
-    rows.into_iter().map(QueueItem::try_from).collect()
+    let order = match (f.sort, searching) {
+        (Sort::Oldest, true) => format!(" order by {id}"),
+        (Sort::Newest, true) => format!(" order by {id} desc"),
+        (Sort::Oldest, false) => " order by c.created_at, c.comment_id".into(),
+        (Sort::Newest, false) => " order by c.created_at desc, c.comment_id desc".into(),
+        (Sort::Score, _) => " order by c.score desc, c.comment_id desc".into(),
+    };
+    q.push(&order);
 }
 
 /// Keeps the comments whose search key has every word as a word or a word's start,
-/// through each backend's text index (`migrations/*/0012_search.sql`). The words are
-/// letters and digits only, so they need no quoting in either query language.
-fn search(q: &mut Builder, words: &[String]) {
+/// through each backend's text index (`migrations/*/0012_search.sql`); on SQLite the
+/// status is asked of the same index. The words are letters and digits only, so they
+/// need no quoting in either query language.
+fn search(q: &mut Builder, words: &[String], status: Option<Status>) {
     match q.dialect() {
         Dialect::Sqlite => {
-            let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-            q.push(" and c.comment_id in (select rowid from comment_search where comment_search match ")
-                .push_bind(query.join(" AND "))
-                .push(")");
+            let mut query: Vec<String> = words
+                .iter()
+                .map(|w| format!("body_key : \"{w}\"*"))
+                .collect();
+            if let Some(status) = status {
+                query.push(format!("status : {}", status.as_str()));
+            }
+            q.push(" and comment_search match ")
+                .push_bind(query.join(" AND "));
         }
         Dialect::Postgres => {
             let query: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
-            q.push(" and to_tsvector('simple', coalesce(c.body_key, '')) @@ to_tsquery('simple', ")
+            q.push(" and c.search @@ to_tsquery('simple', ")
                 .push_bind(query.join(" & "))
                 .push(")");
         }

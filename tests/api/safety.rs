@@ -321,6 +321,39 @@ async fn stats_count_statuses_and_decisions(app: TestApp) {
     assert_eq!(stats["by_status"]["pending"], 2);
     assert_eq!(stats["by_status"]["approved"], 1);
     assert_eq!(stats["pending_by_class"]["hold"], 1);
+    // The counts follow a decision out of pending and a comment deleted outright.
+    let held = app.submit_ok("/news/s", "يا غبي").await;
+    let reject = json!({"action": "reject", "reason": "insult"});
+    let path = format!("/api/v1/moderation/comments/{held}/decision");
+    authed(&app, Method::POST, &path, Some(&moderator), Some(reject)).await;
+    let counts = |stats: serde_json::Value| stats["by_status"].clone();
+    let stats_now = || async {
+        authed(
+            &app,
+            Method::GET,
+            "/api/v1/moderation/stats",
+            Some(&moderator),
+            None,
+        )
+        .await
+        .json()
+    };
+    assert_eq!(
+        counts(stats_now().await),
+        json!({"pending": 2, "approved": 1, "rejected": 1})
+    );
+    let now = raqib::store::now_ms();
+    let retention = raqib::store::retention::Retention {
+        rejected_before: Some(now + 60_000),
+        ..Default::default()
+    };
+    let purged = app.store().purge(retention, now).await.unwrap();
+    assert_eq!(purged.rejected, 1);
+    assert_eq!(
+        counts(stats_now().await),
+        json!({"pending": 2, "approved": 1}),
+        "a status with no comment left is not listed"
+    );
     assert!(stats["oldest_pending_seconds"].as_i64().unwrap() >= 0);
     let days = stats["decisions"].as_object().unwrap();
     assert_eq!(days.values().next().unwrap()["mona"], 1);

@@ -21,12 +21,7 @@ async fn found(app: &TestApp, token: &str, query: &str) -> Vec<i64> {
     let path = format!("/api/v1/moderation/queue?limit=50&q={}", urlencoding(query));
     let page = authed(app, Method::GET, &path, Some(token), None).await;
     assert!(page.status.is_success(), "{query}: {}", page.text);
-    page.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_i64().unwrap())
-        .collect()
+    ids(&page.json())
 }
 
 fn urlencoding(text: &str) -> String {
@@ -65,6 +60,47 @@ async fn the_queue_finds_a_word_however_it_was_attached_and_spelled(app: TestApp
     for (query, expected) in cases {
         assert_eq!(found(&app, &moderator, query).await, expected, "q={query}");
     }
+
+    // A decision moves a comment between statuses in the index too.
+    let approve = json!({"action": "approve"});
+    let path = format!("/api/v1/moderation/comments/{plural}/decision");
+    let decided = authed(&app, Method::POST, &path, Some(&moderator), Some(approve)).await;
+    assert!(decided.status.is_success(), "{}", decided.text);
+    assert_eq!(found(&app, &moderator, "منتخب").await, [attached, voweled]);
+    let approved = format!(
+        "/api/v1/moderation/queue?status=approved&q={}",
+        urlencoding("منتخب")
+    );
+    let listed = authed(&app, Method::GET, &approved, Some(&moderator), None).await;
+    assert_eq!(ids(&listed.json()), [plural]);
+
+    // Newest first, a page at a time.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let path = format!(
+            "/api/v1/moderation/queue?status=any&sort=newest&limit=1&q={}{cursor}",
+            urlencoding("منتخب")
+        );
+        let page = authed(&app, Method::GET, &path, Some(&moderator), None)
+            .await
+            .json();
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [voweled, plural, attached]);
+}
+
+fn ids(page: &serde_json::Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
 }
 
 async fn an_erased_comment_is_no_longer_found_by_its_words(app: TestApp) {

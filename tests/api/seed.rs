@@ -39,6 +39,26 @@ async fn a_seeded_database_has_the_shape_of_a_site_and_keeps_working(app: TestAp
         assert!(!found.is_empty(), "some {status}");
         assert!(found.iter().all(|i| i["status"] == status), "{status}");
     }
+    // The dashboard's counts (kept by triggers) agree with the rows.
+    let stats = authed(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/stats",
+        Some(&moderator),
+        None,
+    )
+    .await
+    .json();
+    let counted: i64 = stats["by_status"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(counted, 3_000, "{stats}");
+    let pending = items(&app, &moderator, "status=pending").await.len();
+    assert!(pending < 200, "one page holds them: {pending}");
+    assert_eq!(stats["by_status"]["pending"], pending as i64, "{stats}");
     // Authors come back: someone's history by email counts earlier decisions.
     let decided = items(&app, &moderator, "status=rejected&sort=newest").await;
     assert!(
