@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    // `sqlx::migrate!` embeds `migrations/`; a build script that names what it watches
+    // must name that too, or an edited migration would not be built in.
+    println!("cargo:rerun-if-changed=migrations");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     embed_wordlists(&root);
     embed_assets(&root);

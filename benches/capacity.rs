@@ -6,7 +6,8 @@
 //!
 //! The queue's first page (pending, each sort), its search for an Arabic word (pending,
 //! and among every comment), an article's comment page, and the moderation stats; through
-//! the store, as the handlers call it. Reads only: the database is left as it was.
+//! the store, as the handlers call it; then the plan of every request query on this
+//! database (`store::plans`). Reads only: the database is left as it was.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -115,6 +116,17 @@ async fn run(store: Arc<dyn Store>) {
         stats.by_status.len()
     })
     .await;
+    // The plans on this database, with its statistics.
+    let plans = store.request_plans().await.expect("plans");
+    let scanning: Vec<_> = plans.iter().filter(|p| p.scans_comments()).collect();
+    println!(
+        "\n{} request queries planned, {} reading every comment",
+        plans.len(),
+        scanning.len()
+    );
+    for plan in scanning {
+        println!("  {}: {}", plan.name, plan.plan.join(" / "));
+    }
 }
 
 fn main() {

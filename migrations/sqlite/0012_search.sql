@@ -10,7 +10,9 @@ create virtual table comment_search using fts5 (
     body_key,
     status,
     content = 'comment',
-    content_rowid = 'comment_id'
+    content_rowid = 'comment_id',
+    -- Words and prefixes only, never phrases: no positions to write or read.
+    detail = 'column'
 );
 
 create trigger comment_search_insert after insert on comment begin

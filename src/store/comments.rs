@@ -120,7 +120,7 @@ const PARENT_IS_PUBLISHED_LOCKED: &str = "select 1 from comment where comment_id
     article = $2 and status = 'approved' for share";
 
 /// A page of an article's approved comments after an id, oldest first.
-const SELECT_PUBLIC_PAGE: &str = "select comment_id, parent_id, author_name, body, created_at \
+pub(super) const SELECT_PUBLIC_PAGE: &str = "select comment_id, parent_id, author_name, body, created_at \
     from comment where article = $1 and status = 'approved' and comment_id > $2 \
     order by comment_id limit $3";
 

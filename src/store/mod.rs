@@ -25,6 +25,7 @@ pub mod filters;
 pub mod jobs;
 pub mod models;
 pub mod moderation;
+pub mod plans;
 mod postgres;
 pub mod privacy;
 pub mod reports;

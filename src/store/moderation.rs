@@ -256,11 +256,20 @@ impl TryFrom<QueueRow> for QueueItem {
 }
 
 async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>> {
-    // Only the filters given become SQL, so the planner (SQLite's especially) can use the
-    // queue indexes.
+    let (sql, args) = queue_statement(c.dialect(), f);
+    let rows: Vec<QueueRow> = c.all(sql, args).await?;
+    rows.into_iter().map(QueueItem::try_from).collect()
+}
+
+/// The queue's statement for `f`. Only the filters given become SQL, so the planner
+/// (SQLite's especially) can use the queue indexes.
+pub(super) fn queue_statement(
+    dialect: Dialect,
+    f: &QueueFilter,
+) -> (sqlx::AssertSqlSafe<String>, Vec<super::conn::Arg>) {
     let searching = !f.words.is_empty();
     // SQLite's search walks its text index in id order and reads each match's row.
-    let fts = searching && c.dialect() == Dialect::Sqlite;
+    let fts = searching && dialect == Dialect::Sqlite;
     let from = if fts {
         ITEM_FROM.replacen(
             " from comment c ",
@@ -270,10 +279,7 @@ async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>
     } else {
         ITEM_FROM.to_string()
     };
-    let mut q = Builder::new(
-        c.dialect(),
-        format!("select {ITEM_COLUMNS}{from} where 1 = 1"),
-    );
+    let mut q = Builder::new(dialect, format!("select {ITEM_COLUMNS}{from} where 1 = 1"));
     if let Some(status) = f.status.filter(|_| !fts) {
         q.push(" and c.status = ").push_bind(status.as_str());
     }
@@ -284,9 +290,7 @@ async fn queue(c: &mut impl Conn, f: &QueueFilter) -> StoreResult<Vec<QueueItem>
     push_order(&mut q, f, searching, fts);
     q.push(" limit ")
         .push_bind(i64::from(f.limit.clamp(1, 201)));
-    let (sql, args) = q.build();
-    let rows: Vec<QueueRow> = c.all(sql, args).await?;
-    rows.into_iter().map(QueueItem::try_from).collect()
+    q.build()
 }
 
 /// The queue's filters beside status and search.
@@ -319,17 +323,20 @@ fn push_filters(q: &mut Builder, f: &QueueFilter) {
     }
 }
 
-/// The page's place and order. A search in time order goes by id (the order comments
-/// were stored in, which is their time order) so a text index read in id order can stop
-/// at the page's end; otherwise by time, then id.
+/// The page's place and order. A search, or a list of every status, in time order goes
+/// by id (the order comments were stored in, which is their time order) so an index read
+/// in id order can stop at the page's end; otherwise by time, then id.
 fn push_order(q: &mut Builder, f: &QueueFilter, searching: bool, fts: bool) {
     let id = if fts {
         "comment_search.rowid"
     } else {
         "c.comment_id"
     };
+    // Every status at once has no (status, time) index to walk: the id (the primary
+    // key) is the time order there too.
+    let by_id = searching || f.status.is_none();
     if let Some((value, after)) = f.after {
-        match (f.sort, searching) {
+        match (f.sort, by_id) {
             (Sort::Oldest, true) => {
                 q.push(&format!(" and {id} > ")).push_bind(after);
             }
@@ -353,7 +360,7 @@ fn push_order(q: &mut Builder, f: &QueueFilter, searching: bool, fts: bool) {
             }
         }
     }
-    let order = match (f.sort, searching) {
+    let order = match (f.sort, by_id) {
         (Sort::Oldest, true) => format!(" order by {id}"),
         (Sort::Newest, true) => format!(" order by {id} desc"),
         (Sort::Oldest, false) => " order by c.created_at, c.comment_id".into(),
@@ -457,7 +464,19 @@ async fn decide(c: &mut impl Conn, d: &Decision) -> StoreResult<Outcome> {
 }
 
 async fn claim_next(c: &mut impl Conn, r: &ClaimRequest) -> StoreResult<Vec<CommentId>> {
-    let lock = match c.dialect() {
+    let (sql, args) = claim_statement(c.dialect(), r);
+    let rows: Vec<(CommentId,)> = c.all(sql, args).await?;
+    let mut ids: Vec<CommentId> = rows.into_iter().map(|(id,)| id).collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// The statement that claims the next unclaimed comments of the queue `r` asks for.
+pub(super) fn claim_statement(
+    dialect: Dialect,
+    r: &ClaimRequest,
+) -> (AssertSqlSafe<String>, Vec<super::conn::Arg>) {
+    let lock = match dialect {
         Dialect::Sqlite => "",
         Dialect::Postgres => "for update skip locked",
     };
@@ -476,10 +495,7 @@ async fn claim_next(c: &mut impl Conn, r: &ClaimRequest) -> StoreResult<Vec<Comm
         r.now.into(),
         i64::from(r.count.clamp(1, 100)).into(),
     ];
-    let rows: Vec<(CommentId,)> = c.all(AssertSqlSafe(sql), args).await?;
-    let mut ids: Vec<CommentId> = rows.into_iter().map(|(id,)| id).collect();
-    ids.sort_unstable();
-    Ok(ids)
+    (AssertSqlSafe(sql), args)
 }
 
 /// Claims one comment unless another holds a live claim (then `false`).

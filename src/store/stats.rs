@@ -38,6 +38,10 @@ impl<B: Backend> Statistics for B {
     }
 }
 
+/// When the oldest pending comment came.
+pub(super) const OLDEST_PENDING: &str =
+    "select min(created_at) from comment where status = 'pending'";
+
 /// A group and how many rows it has.
 #[derive(sqlx::FromRow)]
 struct Group {
@@ -65,8 +69,7 @@ async fn stats(c: &mut impl Conn, now: i64) -> StoreResult<Stats> {
     for row in c.all::<Group, _>(sql, vec![]).await? {
         stats.pending_by_class.insert(row.name, row.n);
     }
-    let sql = "select min(created_at) from comment where status = 'pending'";
-    let (oldest,): (Option<i64>,) = c.one(sql, vec![]).await?;
+    let (oldest,): (Option<i64>,) = c.one(OLDEST_PENDING, vec![]).await?;
     stats.oldest_pending_seconds = oldest.map(|t| (now - t).max(0) / 1000);
     let week_ago = now - 7 * 86_400_000;
     let sql = "select at / 86400000 as day, actor, count(*) as n from audit_log where at >= $1 and action in \

@@ -13,6 +13,7 @@ use super::filters::Filters;
 use super::jobs::Jobs;
 use super::models::ModelStore;
 use super::moderation::Moderation;
+use super::plans::Plans;
 use super::privacy::Privacy;
 use super::reports::Reports;
 use super::retention::Purge;
@@ -38,6 +39,7 @@ pub trait Store:
     + Jobs
     + Training
     + Seeding
+    + Plans
     + Send
     + Sync
     + 'static

@@ -21,6 +21,7 @@ mod limits;
 mod openapi;
 mod ops;
 mod pages;
+mod plans;
 mod queue;
 mod read;
 mod safety;

@@ -115,4 +115,34 @@ async fn a_seeded_database_has_the_shape_of_a_site_and_keeps_working(app: TestAp
         .submit_ok("/news/0000001", "تعليق جديد بعد التعبئة")
         .await;
     assert!(id > 3_000, "{id}");
+
+    // Retention, in batches: every refused comment goes, every address is scrubbed.
+    let now = raqib::store::now_ms();
+    let soon = Some(now + 60_000);
+    let retention = raqib::store::retention::Retention {
+        blocked_before: soon,
+        rejected_before: soon,
+        spam_before: soon,
+        ip_before: soon,
+    };
+    let purged = app.store().purge(retention, now).await.unwrap();
+    let count = |status: &str| stats["by_status"][status].as_u64().unwrap_or(0);
+    assert_eq!(purged.rejected, count("rejected"));
+    assert_eq!(purged.spam, count("spam"));
+    assert_eq!(purged.blocked, count("blocked"));
+    let left = 3_001 - purged.rejected - purged.spam - purged.blocked;
+    assert_eq!(purged.ip_scrubbed, left, "{purged:?}");
+    let after = authed(
+        &app,
+        Method::GET,
+        "/api/v1/moderation/stats",
+        Some(&moderator),
+        None,
+    )
+    .await
+    .json();
+    let statuses: Vec<&String> = after["by_status"].as_object().unwrap().keys().collect();
+    assert_eq!(statuses, ["approved", "pending"], "{after}");
+    let again = app.store().purge(retention, now).await.unwrap();
+    assert!(again.is_empty(), "nothing twice: {again:?}");
 }
