@@ -151,11 +151,12 @@ pub async fn retrain(state: &AppState, progress: Progress<'_>) -> Result<Retrain
 
 /// Refuses before any work when the site has too few decided comments.
 pub async fn enough_decisions(state: &AppState) -> Result<(), Refusal> {
-    let count = state.store().decided_count().await?;
-    too_few(
-        usize::try_from(count).unwrap_or(0),
-        state.config().model.min_decisions,
-    )
+    let least = state.config().model.min_decisions;
+    let count = state
+        .store()
+        .decided_count(i64::try_from(least).unwrap_or(i64::MAX))
+        .await?;
+    too_few(usize::try_from(count).unwrap_or(0), least)
 }
 
 fn too_few(count: usize, least: usize) -> Result<(), Refusal> {

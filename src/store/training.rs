@@ -29,8 +29,9 @@ pub trait Training: Send + Sync {
     /// At most `limit` decided comments, newest decision first.
     async fn decided_comments(&self, limit: i64) -> StoreResult<Vec<DecidedComment>>;
     /// How many decided comments there are (what [`Training::decided_comments`] would
-    /// give without a limit).
-    async fn decided_count(&self) -> StoreResult<i64>;
+    /// give without a limit), counting no further than `at_most`: asked whether there are
+    /// enough, a large site answers after reading that many rows, not all of them.
+    async fn decided_count(&self, at_most: i64) -> StoreResult<i64>;
 }
 
 /// Decided by a person, not erased: approved, rejected and spam, and pending comments a
@@ -51,12 +52,13 @@ impl<B: Backend> Training for B {
             .await
     }
 
-    async fn decided_count(&self) -> StoreResult<i64> {
-        let sql = format!("select count(*) from comment where {DECIDED}");
+    async fn decided_count(&self, at_most: i64) -> StoreResult<i64> {
+        let sql =
+            format!("select count(*) from (select 1 from comment where {DECIDED} limit $1) as d");
         let (n,): (i64,) = self
             .reader()
             .await?
-            .one(sqlx::AssertSqlSafe(sql), vec![])
+            .one(sqlx::AssertSqlSafe(sql), vec![at_most.into()])
             .await?;
         Ok(n)
     }
