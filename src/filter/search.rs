@@ -6,6 +6,8 @@
 //! of its own text key, each matched as a whole word or the start of one, all of them in
 //! the same comment.
 
+use std::collections::HashSet;
+
 use super::lexicon::PREFIXES;
 use super::normalize::text_key;
 
@@ -16,7 +18,8 @@ pub const MAX_QUERY_WORDS: usize = 8;
 pub fn search_key(text_key: &str) -> String {
     let mut key = String::with_capacity(text_key.len() + text_key.len() / 2);
     key.push_str(text_key);
-    let mut seen: Vec<&str> = text_key.split(' ').collect();
+    // A long comment has hundreds of words: a set, not a list, to skip those already there.
+    let mut seen: HashSet<&str> = text_key.split(' ').collect();
     for word in text_key.split(' ') {
         if !word.chars().any(is_arabic) {
             continue;
@@ -25,10 +28,9 @@ pub fn search_key(text_key: &str) -> String {
             let Some(rest) = word.strip_prefix(prefix) else {
                 continue;
             };
-            if rest.chars().count() < 2 || seen.contains(&rest) {
+            if rest.chars().count() < 2 || !seen.insert(rest) {
                 continue;
             }
-            seen.push(rest);
             key.push(' ');
             key.push_str(rest);
         }

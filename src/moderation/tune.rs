@@ -88,7 +88,7 @@ async fn models_stored(state: &AppState, models: &ModelSettings) -> Result<(), R
     let mut errors = FieldErrors::default();
     for (field, hash) in named {
         let Some(hash) = hash else { continue };
-        if state.store().model_bytes(hash).await?.is_none() {
+        if !state.store().has_model(hash).await? {
             errors.add_detail(
                 field,
                 FieldCode::Invalid,

@@ -249,6 +249,31 @@ where
     }
 }
 
+/// The `(…), (…)` of a multi-row insert: `rows` rows of `arity` placeholders. Anonymous
+/// `?` on SQLite (sqlx looks numbered ones up by name, which is quadratic in a statement
+/// of thousands of values), `$n` on PostgreSQL.
+pub fn multi_row_values(dialect: Dialect, arity: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(rows * (arity * 4 + 3));
+    let mut n = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ",(" });
+        for col in 0..arity {
+            if col > 0 {
+                sql.push(',');
+            }
+            n += 1;
+            match dialect {
+                Dialect::Sqlite => sql.push('?'),
+                Dialect::Postgres => {
+                    let _ = write!(sql, "${n}");
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// A statement assembled from optional parts, like sqlx's `QueryBuilder`, and numbering
 /// its placeholders the same way: `?` for SQLite, `$n` for PostgreSQL.
 pub struct Builder {

@@ -23,6 +23,8 @@ pub trait ModelStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The model file of `hash`.
     async fn model_bytes(&self, hash: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Whether a model with this hash is stored (without reading its bytes).
+    async fn has_model(&self, hash: &str) -> StoreResult<bool>;
     /// Deletes models stored before `before` that no filter version and no open candidate
     /// names (retrainings nobody promoted); returns how many.
     async fn forget_unused_models(&self, before: i64) -> StoreResult<u64>;
@@ -60,6 +62,11 @@ impl<B: Backend> ModelStore for B {
         let args = vec![before.into()];
         self.write(move |c| Box::pin(async move { c.run(sql, args).await }))
             .await
+    }
+
+    async fn has_model(&self, hash: &str) -> StoreResult<bool> {
+        let sql = "select 1 from filter_model where hash = $1";
+        self.reader().await?.exists(sql, vec![hash.into()]).await
     }
 
     async fn model_bytes(&self, hash: &str) -> StoreResult<Option<Vec<u8>>> {

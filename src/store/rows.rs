@@ -1,7 +1,7 @@
 //! The comment row, shared by comments, the moderation queue and privacy exports: its
 //! columns, how it reads back into a [`Comment`], and how a [`NewComment`] binds.
 
-use super::conn::Arg;
+use super::conn::{Arg, Dialect, multi_row_values};
 use super::error::{StoreError, decode_error};
 use crate::domain::{Class, Comment, NewComment, Status};
 
@@ -90,19 +90,10 @@ const INSERT_COMMENT_COLUMNS: &str = "insert into comment (article, parent_id, a
     score, hits, created_at, body_key, updated_at) values ";
 
 /// A multi-row insert of `rows` comments (17 parameters each), without `returning`,
-/// for SQLite. Anonymous `?` parameters: with numbered ones sqlx looks each index up by
-/// name, which is quadratic in a statement of 1,700 parameters.
+/// for SQLite.
 pub fn insert_comments_sql(rows: usize) -> String {
-    const ROW: &str = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    let mut sql = String::with_capacity(INSERT_COMMENT_COLUMNS.len() + rows * (ROW.len() + 1));
-    sql.push_str(INSERT_COMMENT_COLUMNS);
-    for row in 0..rows {
-        if row > 0 {
-            sql.push(',');
-        }
-        sql.push_str(ROW);
-    }
-    sql
+    let values = multi_row_values(Dialect::Sqlite, 17, rows);
+    format!("{INSERT_COMMENT_COLUMNS}{values}")
 }
 
 /// Appends one comment's 17 values for [`insert_comments_sql`].

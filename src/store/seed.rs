@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 
 use super::backend::Backend;
-use super::conn::{Arg, Conn, Dialect};
+use super::conn::{Arg, Conn, Dialect, multi_row_values};
 use super::error::StoreResult;
 
 /// One generated comment, every column given.
@@ -114,9 +114,7 @@ impl<B: Backend> Seeding for B {
     }
 }
 
-/// `insert into {table} ({columns}) values (…), (…)` for `rows` rows of `arity` values:
-/// anonymous `?` on SQLite (numbered ones are looked up by name, quadratic in a statement
-/// this long), `$n` on PostgreSQL.
+/// `insert into {table} ({columns}) values (…), (…)` for `rows` rows of `arity` values.
 fn multi_row_insert(
     dialect: Dialect,
     table: &str,
@@ -124,23 +122,8 @@ fn multi_row_insert(
     arity: usize,
     rows: usize,
 ) -> String {
-    let mut sql = format!("insert into {table} ({columns}) values ");
-    let mut n = 0;
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ",(" });
-        for col in 0..arity {
-            if col > 0 {
-                sql.push(',');
-            }
-            n += 1;
-            match dialect {
-                Dialect::Sqlite => sql.push('?'),
-                Dialect::Postgres => sql.push_str(&format!("${n}")),
-            }
-        }
-        sql.push(')');
-    }
-    sql
+    let values = multi_row_values(dialect, arity, rows);
+    format!("insert into {table} ({columns}) values {values}")
 }
 
 async fn insert_comments(c: &mut impl Conn, rows: &[SeedComment]) -> StoreResult<()> {

@@ -68,6 +68,14 @@ pub async fn authed(
     app.send(request.unwrap()).await
 }
 
+/// `GET /api/v1/moderation/stats` as `token`, which must succeed.
+pub async fn moderation_stats(app: &TestApp, token: &str) -> serde_json::Value {
+    let path = "/api/v1/moderation/stats";
+    let response = authed(app, Method::GET, path, Some(token), None).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    response.json()
+}
+
 async fn anonymous_moderators_and_admins_reach_what_they_may(app: TestApp) {
     let moderator = token_for(&app, "mona", Role::Moderator).await;
     let admin = token_for(&app, "adel", Role::Admin).await;

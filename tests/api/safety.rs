@@ -5,7 +5,7 @@ use axum::http::{Method, StatusCode};
 use raqib::auth::Role;
 use serde_json::json;
 
-use crate::accounts::{authed, token_for};
+use crate::accounts::{authed, moderation_stats, token_for};
 use crate::support::{KNOWN_ANSWER, TestApp, comment, reader_ip};
 
 both!(
@@ -309,15 +309,7 @@ async fn stats_count_statuses_and_decisions(app: TestApp) {
         Some(json!({"action": "approve"})),
     )
     .await;
-    let stats = authed(
-        &app,
-        Method::GET,
-        "/api/v1/moderation/stats",
-        Some(&moderator),
-        None,
-    )
-    .await
-    .json();
+    let stats = moderation_stats(&app, &moderator).await;
     assert_eq!(stats["by_status"]["pending"], 2);
     assert_eq!(stats["by_status"]["approved"], 1);
     assert_eq!(stats["pending_by_class"]["hold"], 1);
@@ -327,17 +319,7 @@ async fn stats_count_statuses_and_decisions(app: TestApp) {
     let path = format!("/api/v1/moderation/comments/{held}/decision");
     authed(&app, Method::POST, &path, Some(&moderator), Some(reject)).await;
     let counts = |stats: serde_json::Value| stats["by_status"].clone();
-    let stats_now = || async {
-        authed(
-            &app,
-            Method::GET,
-            "/api/v1/moderation/stats",
-            Some(&moderator),
-            None,
-        )
-        .await
-        .json()
-    };
+    let stats_now = || moderation_stats(&app, &moderator);
     assert_eq!(
         counts(stats_now().await),
         json!({"pending": 2, "approved": 1, "rejected": 1})

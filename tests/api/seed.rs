@@ -8,7 +8,7 @@ use raqib::auth::Role;
 use raqib::cli::seed::{Plan, seed};
 use serde_json::Value;
 
-use crate::accounts::{authed, token_for};
+use crate::accounts::{authed, moderation_stats, token_for};
 use crate::support::TestApp;
 
 both!(a_seeded_database_has_the_shape_of_a_site_and_keeps_working);
@@ -40,15 +40,7 @@ async fn a_seeded_database_has_the_shape_of_a_site_and_keeps_working(app: TestAp
         assert!(found.iter().all(|i| i["status"] == status), "{status}");
     }
     // The dashboard's counts (kept by triggers) agree with the rows.
-    let stats = authed(
-        &app,
-        Method::GET,
-        "/api/v1/moderation/stats",
-        Some(&moderator),
-        None,
-    )
-    .await
-    .json();
+    let stats = moderation_stats(&app, &moderator).await;
     let counted: i64 = stats["by_status"]
         .as_object()
         .unwrap()
@@ -132,15 +124,7 @@ async fn a_seeded_database_has_the_shape_of_a_site_and_keeps_working(app: TestAp
     assert_eq!(purged.blocked, count("blocked"));
     let left = 3_001 - purged.rejected - purged.spam - purged.blocked;
     assert_eq!(purged.ip_scrubbed, left, "{purged:?}");
-    let after = authed(
-        &app,
-        Method::GET,
-        "/api/v1/moderation/stats",
-        Some(&moderator),
-        None,
-    )
-    .await
-    .json();
+    let after = moderation_stats(&app, &moderator).await;
     let statuses: Vec<&String> = after["by_status"].as_object().unwrap().keys().collect();
     assert_eq!(statuses, ["approved", "pending"], "{after}");
     let again = app.store().purge(retention, now).await.unwrap();
